@@ -123,7 +123,7 @@ int caps_apply_final(const struct caps_cfg *c, struct error **err) {
     /* Ambient needs the capability in permitted and inheritable; runc skips
      * the ones that cannot be raised rather than failing. */
     if (cap_set_ambient((cap_value_t)i, CAP_SET) < 0)
-      log_debug("cannot raise ambient capability %d: %s", i, strerror(errno));
+      log_debug("cannot raise ambient capability %d: %s", i, errno_text(errno));
   }
   return 0;
 }

@@ -36,6 +36,17 @@ int error_set(struct error **err, int errnum, const char *fmt, ...) {
   return -1;
 }
 
+const char *errno_text(int errnum) {
+  static char buf[128];
+  const char *s = strerror(errnum);
+  snprintf(buf, sizeof(buf), "%s", s ? s : "unknown error");
+  /* Lower case, as Go spells errno texts: callers match on
+   * "no such file or directory" and "permission denied". */
+  if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
+    buf[0] = (char)(buf[0] - 'A' + 'a');
+  return buf;
+}
+
 int error_sys(struct error **err, int errnum, const char *fmt, ...) {
   if (err == NULL || *err != NULL)
     return -1;
@@ -44,7 +55,7 @@ int error_sys(struct error **err, int errnum, const char *fmt, ...) {
   char *head = xvasprintf(fmt, ap);
   va_end(ap);
   char *msg = NULL;
-  if (head && asprintf(&msg, "%s: %s", head, strerror(errnum)) < 0)
+  if (head && asprintf(&msg, "%s: %s", head, errno_text(errnum)) < 0)
     msg = NULL;
   free(head);
   *err = alloc_error(errnum, msg);

@@ -24,7 +24,10 @@ struct error {
 __attribute__((format(printf, 3, 4)))
 int error_set(struct error **err, int errnum, const char *fmt, ...);
 
-/* Like error_set, with ": <strerror(errnum)>" appended. */
+/* strerror() in lower case, as Go prints errno texts. */
+const char *errno_text(int errnum);
+
+/* Like error_set, with ": <errno_text(errnum)>" appended. */
 __attribute__((format(printf, 3, 4)))
 int error_sys(struct error **err, int errnum, const char *fmt, ...);
 

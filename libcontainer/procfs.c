@@ -43,7 +43,8 @@ int procfs_open_root(struct error **err) {
 
 int procfs_open(int procfd, const char *path, int flags, struct error **err) {
   struct open_how how = {
-      .flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY),
+      /* openat2 refuses O_NOCTTY next to O_PATH. */
+      .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
   };
   int fd = (int)sys_openat2(procfd, path, &how, sizeof(how));

@@ -243,7 +243,8 @@ int close_fds_from(int from, const int *keep, size_t nkeep) {
   int sorted[64];
   if (nkeep > ARRAY_SIZE(sorted))
     return -1;
-  memcpy(sorted, keep, nkeep * sizeof(int));
+  if (nkeep)
+    memcpy(sorted, keep, nkeep * sizeof(int));
   qsort(sorted, nkeep, sizeof(int), cmp_int);
   unsigned int lo = (unsigned int)from;
   for (size_t i = 0; i <= nkeep; i++) {

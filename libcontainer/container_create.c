@@ -1,0 +1,488 @@
+/* container_create.c - `create` (and the first half of `run`), the parent's
+ * side: validate everything, record state, make cgroups, clone3 the init
+ * straight from this process, answer its requests, and return when it waits
+ * on exec.fifo.  Any failure undoes what was done: the init is killed, its
+ * cgroups and the state directory removed.
+ *
+ * One clone3 with every CLONE_NEW* flag is the common path.  Two stages (a
+ * first child that joins namespaces by path and unshares the rest, then
+ * clones the real init with CLONE_PARENT) are needed only when a user, pid or
+ * time namespace is joined, a time namespace is created, or a new user
+ * namespace must own namespaces joined by path. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "container.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "init.h"
+#include "log.h"
+#include "namespaces.h"
+#include "procfs.h"
+#include "selinux.h"
+#include "sync.h"
+#include "syscalls.h"
+#include "utils.h"
+
+static int check_rootfs(const struct config *cfg, const char *bundle, char **out, struct error **err) {
+  autofree char *path = cfg->root_path[0] == '/' ? xstrdup(cfg->root_path)
+                                                 : xasprintf("%s/%s", bundle, cfg->root_path);
+  char real[PATH_MAX];
+  if (realpath(path, real) == NULL) {
+    int e = errno;
+    if (e == ENOENT)
+      error_set(err, e, "rootfs \"%s\" does not exist", path);
+    else
+      error_sys(err, e, "rootfs \"%s\"", path);
+    error_object(err, path);
+    return error_stage(err, "config");
+  }
+  struct stat st;
+  if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+    error_set(err, ENOTDIR, "rootfs \"%s\" is not a directory", path);
+    error_object(err, path);
+    return error_stage(err, "config");
+  }
+  *out = xstrdup(real);
+  return 0;
+}
+
+static int check_config(const struct config *cfg, const struct create_opts *o, struct error **err) {
+  if (!cfg->has_process)
+    return error_set(err, EINVAL, "config.json: process property must not be empty"),
+           error_stage(err, "config");
+  const struct process_cfg *p = &cfg->process;
+  if (p->selinux_label && *p->selinux_label && !selinux_host_enabled())
+    return error_set(err, EINVAL, "selinux label is specified in config, but selinux is disabled or not supported"),
+           error_stage(err, "config");
+  if (p->terminal && o->detach && !o->console_socket)
+    return error_set(err, EINVAL, "cannot allocate tty if vessel will detach without setting console socket"),
+           error_stage(err, "config");
+  if (!p->terminal && o->console_socket)
+    return error_set(err, EINVAL, "cannot use console socket if vessel will not detach or allocate tty"),
+           error_stage(err, "config");
+  return 0;
+}
+
+/* Which namespaces clone3 creates, which the init unshares, and whether a
+ * second stage is needed. */
+static void plan_namespaces(struct init_ctx *c, const struct linux_cfg *l) {
+  int new_flags = 0;
+  bool any_join = false;
+  for (int t = 0; t < NS_COUNT; t++) {
+    if (!l->ns[t].present)
+      continue;
+    if (l->ns[t].path)
+      any_join = true;
+    else
+      new_flags |= ns_clone_flag(t);
+  }
+  bool new_user = new_flags & CLONE_NEWUSER;
+  c->two_stage = (l->ns[NS_USER].present && l->ns[NS_USER].path) ||
+                 (l->ns[NS_PID].present && l->ns[NS_PID].path) ||
+                 (l->ns[NS_TIME].present) || (new_user && any_join);
+  c->want_cgroupns = false;
+  if (c->two_stage) {
+    c->clone_flags = 0;
+    c->unshare_flags = new_flags;
+  } else {
+    /* A new cgroup namespace is created once the init is in its cgroup. */
+    c->want_cgroupns = new_flags & CLONE_NEWCGROUP;
+    c->clone_flags = new_flags & ~CLONE_NEWCGROUP;
+    c->unshare_flags = 0;
+  }
+}
+
+static char *state_json_for_hooks(const struct container_state *st, const char *status) {
+  return hooks_state_json(st, status, st->pid);
+}
+
+/* The parent's end of the conversation with the init. */
+struct parent {
+  struct init_ctx *c;
+  struct container_state *st;
+  int dirfd;
+  int sock;
+  int pidfd;            /* the process we talk to (first stage, then the init) */
+  pid_t pid;
+  int first_pidfd;      /* two-stage: the first stage, to reap */
+  bool cgroup_joined;
+  int procfd;
+};
+
+static int parent_procfd(struct parent *p, struct error **err) {
+  if (p->procfd < 0)
+    p->procfd = procfs_open_root(err);
+  return p->procfd;
+}
+
+static int join_cgroup(struct parent *p, struct error **err) {
+  if (p->cgroup_joined)
+    return 0;
+  if (cgroups_enter(p->st, p->pid, NULL, err) < 0)
+    return error_stage(err, "cgroup");
+  p->cgroup_joined = true;
+  return 0;
+}
+
+static int wait_msg(struct parent *p, struct sync_msg *m, struct error **err) {
+  for (;;) {
+    struct pollfd fds[2] = {{p->sock, POLLIN, 0}, {p->pidfd, POLLIN, 0}};
+    int n = poll(fds, 2, -1);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return error_sys(err, errno, "poll");
+    if (fds[0].revents & POLLIN)
+      return sync_recv(p->sock, m, err);
+    if (fds[0].revents & (POLLHUP | POLLERR) || fds[1].revents & POLLIN) {
+      /* The process is gone; a last message may still be queued. */
+      if (sync_recv(p->sock, m, NULL) == 0)
+        return 0;
+      siginfo_t si = {0};
+      waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG);
+      if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
+        return error_set(err, ECHILD, "container init was killed by signal %d", si.si_status);
+      return error_set(err, ECHILD, "container init exited unexpectedly (status %d)", si.si_status);
+    }
+  }
+}
+
+static int handle_pidfd(struct parent *p, struct sync_msg *m, struct error **err) {
+  if (m->fd < 0)
+    return error_set(err, EPROTO, "sync: init pidfd missing");
+  p->first_pidfd = p->pidfd;
+  p->pidfd = m->fd;
+  p->pid = m->arg;
+  /* Reap the first stage now: it has exited after sending this. */
+  siginfo_t si;
+  while (waitid(P_PIDFD, (id_t)p->first_pidfd, &si, WEXITED) < 0 && errno == EINTR)
+    ;
+  close(p->first_pidfd);
+  p->first_pidfd = -1;
+  p->st->pid = p->pid;
+  p->st->start_time = state_proc_start_time(p->pid);
+  return state_write(p->dirfd, p->st, err);
+}
+
+static int handle_seccomp_fd(struct parent *p, struct sync_msg *m, struct error **err) {
+  const struct seccomp_cfg *s = &p->c->cfg->linux.seccomp;
+  autofree char *state = state_json_for_hooks(p->st, "creating");
+  struct jgen *g = jgen_new(false);
+  jgen_map_open(g);
+  jgen_kv_str(g, "ociVersion", VESSEL_OCI_VERSION);
+  jgen_key(g, "fds");
+  jgen_array_open(g);
+  jgen_str(g, "seccompFd");
+  jgen_array_close(g);
+  jgen_kv_int(g, "pid", p->pid);
+  jgen_kv_str(g, "metadata", s->listener_metadata ? s->listener_metadata : "");
+  jgen_key(g, "state");
+  autojson sv = NULL;
+  if (json_parse(state, strlen(state), &sv, err) < 0) {
+    close(m->fd);
+    return -1;
+  }
+  jgen_value(g, sv);
+  jgen_map_close(g);
+  autofree char *doc = jgen_finish(g, false);
+  int r = seccomp_send_notify(s, m->fd, doc, err);
+  close(m->fd);
+  if (r < 0)
+    return error_stage(err, "seccomp");
+  return sync_send(p->sock, SYNC_SECCOMP_DONE, 0, -1, err);
+}
+
+/* Answer the init until it is ready. */
+static int converse(struct parent *p, struct error **err) {
+  const struct config *cfg = p->c->cfg;
+  for (;;) {
+    struct sync_msg m;
+    if (wait_msg(p, &m, err) < 0)
+      return -1;
+    switch (m.type) {
+    case SYNC_ERROR:
+      *err = m.err;
+      return error_wrap(err, "unable to start container process");
+    case SYNC_USERMAP_REQ:
+      if (parent_procfd(p, err) < 0 ||
+          ns_write_id_maps(p->procfd, p->pid, &cfg->linux, false, err) < 0 ||
+          sync_send(p->sock, SYNC_USERMAP_DONE, 0, -1, err) < 0)
+        return -1;
+      break;
+    case SYNC_CGROUP_REQ:
+      if (join_cgroup(p, err) < 0 || sync_send(p->sock, SYNC_CGROUP_DONE, 0, -1, err) < 0)
+        return -1;
+      break;
+    case SYNC_PIDFD:
+      if (handle_pidfd(p, &m, err) < 0)
+        return -1;
+      break;
+    case SYNC_HOOKS_REQ: {
+      autofree char *s = state_json_for_hooks(p->st, "creating");
+      if (hooks_run(cfg->hooks, HOOK_PRESTART, s, err) < 0 ||
+          hooks_run(cfg->hooks, HOOK_CREATE_RUNTIME, s, err) < 0)
+        return -1;
+      if (sync_send(p->sock, SYNC_HOOKS_DONE, 0, -1, err) < 0)
+        return -1;
+      break;
+    }
+    case SYNC_SECCOMP_FD:
+      if (handle_seccomp_fd(p, &m, err) < 0)
+        return -1;
+      break;
+    case SYNC_MOUNT_REQ:
+      if (container_idmap_mount(p->c, p->pid, m.arg, p->sock, err) < 0)
+        return -1;
+      break;
+    case SYNC_READY:
+      return 0;
+    default:
+      if (m.fd >= 0)
+        close(m.fd);
+      return error_set(err, EPROTO, "sync: unexpected message %u from the init", m.type);
+    }
+  }
+}
+
+static void kill_and_reap(int pidfd) {
+  if (pidfd < 0)
+    return;
+  sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+  siginfo_t si;
+  while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+    ;
+}
+
+int write_pid_file(const char *path, pid_t pid, struct error **err) {
+  autofree char *tmp = xasprintf("%s.vessel-tmp", path);
+  autoclose int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return error_sys(err, errno, "create pid file \"%s\"", path);
+  char buf[32];
+  int n = snprintf(buf, sizeof(buf), "%d", pid);
+  if (write_all(fd, buf, (size_t)n) < 0) {
+    int e = errno;
+    unlink(tmp);
+    return error_sys(err, e, "write pid file \"%s\"", path);
+  }
+  if (rename(tmp, path) < 0) {
+    int e = errno;
+    unlink(tmp);
+    return error_sys(err, e, "rename pid file \"%s\"", path);
+  }
+  return 0;
+}
+
+int container_create_process(const struct runtime_opts *rt, const struct create_opts *o,
+                             bool use_fifo, struct created *out, struct error **err) {
+  memset(out, 0, sizeof(*out));
+  out->pidfd = out->sock = out->dirfd = -1;
+  if (state_validate_id(o->id, err) < 0)
+    return -1;
+  autoconfig cfg = NULL;
+  if (config_load(o->bundle, &cfg, err) < 0)
+    return -1;
+  if (check_config(cfg, o, err) < 0)
+    return -1;
+  autofree char *rootfs = NULL;
+  if (check_rootfs(cfg, o->bundle, &rootfs, err) < 0)
+    return -1;
+
+  struct init_ctx c = {0};
+  c.cfg = cfg;
+  c.proc = &cfg->process;
+  c.id = o->id;
+  c.bundle = o->bundle;
+  c.rootfs = rootfs;
+  c.no_pivot = o->no_pivot;
+  c.no_new_keyring = o->no_new_keyring;
+  c.detached = o->detach;
+  c.console_socket_fd = -1;
+  c.pty_slave_fd = -1;
+  c.devnull_tree = -1;
+  c.procfd = -1;
+  c.rootfd = -1;
+  c.state_dirfd = -1;
+  plan_namespaces(&c, &cfg->linux);
+  if (container_prepare_process_fds(&c, o, err) < 0)
+    return -1;
+  if (ns_open_paths(&cfg->linux, c.ns_fd, err) < 0)
+    return -1;
+  int rc = -1;
+  int rootfd = -1, dirfd = -1, sock[2] = {-1, -1};
+  struct container_state st = {0};
+  struct parent p = {.c = &c, .st = &st, .sock = -1, .pidfd = -1, .first_pidfd = -1, .procfd = -1};
+  bool made_dir = false, made_cgroups = false;
+  if (cfg->linux.has_seccomp && seccomp_filter_build(&cfg->linux.seccomp, &c.seccomp, err) < 0) {
+    error_stage(err, "seccomp");
+    goto out;
+  }
+  rootfd = state_root_open(rt->root, true, err);
+  if (rootfd < 0)
+    goto out;
+  dirfd = state_dir_create(rootfd, o->id, err);
+  if (dirfd < 0)
+    goto out;
+  made_dir = true;
+  st.id = xstrdup(o->id);
+  st.oci_version = xstrdup(cfg->oci_version);
+  st.bundle = xstrdup(o->bundle);
+  st.rootfs = xstrdup(rootfs);
+  st.created = state_time_now();
+  st.owner_uid = geteuid();
+  st.annotation_keys = strv_dup(cfg->annotation_keys);
+  st.annotation_values = strv_dup(cfg->annotation_values);
+  st.n_annotations = cfg->n_annotations;
+  st.systemd_cgroup = rt->systemd_cgroup;
+  st.use_terminal = cfg->process.terminal;
+  /* The record exists before any side effect outside the state directory. */
+  if (state_write(dirfd, &st, err) < 0)
+    goto out;
+  if (container_save_config(dirfd, cfg, err) < 0)
+    goto out;
+  if (use_fifo && mkfifoat(dirfd, "exec.fifo", 0622) < 0) {
+    error_sys(err, errno, "create exec.fifo");
+    goto out;
+  }
+  if (use_fifo)
+    (void)!fchmodat(dirfd, "exec.fifo", 0622, 0);
+  struct cgroup_config cg = {.id = o->id, .cgroups_path = cfg->linux.cgroups_path,
+                             .systemd = rt->systemd_cgroup,
+                             .rootless = rt->rootless && strcmp(rt->rootless, "true") == 0,
+                             .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL};
+  made_cgroups = true;
+  if (cgroups_create(&cg, &st, err) < 0) {
+    error_stage(err, "cgroup");
+    goto out;
+  }
+  if (state_write(dirfd, &st, err) < 0)
+    goto out;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
+    error_sys(err, errno, "socketpair");
+    goto out;
+  }
+  c.sync_fd = sock[1];
+  c.st = &st;
+  if (use_fifo) {
+    c.state_dirfd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c.state_dirfd < 0) {
+      error_sys(err, errno, "open the state directory");
+      goto out;
+    }
+  }
+  if (container_env(&c, o, err) < 0)
+    goto out;
+
+  int pidfd = -1;
+  struct vessel_clone_args ca = {.flags = (uint64_t)(unsigned)c.clone_flags | CLONE_PIDFD,
+                                 .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
+  int cgfd = c.want_cgroupns || c.two_stage ? -1 : cgroups_v2_dirfd(&st);
+  if (cgfd >= 0) {
+    ca.flags |= CLONE_INTO_CGROUP;
+    ca.cgroup = (uint64_t)cgfd;
+  }
+  fflush(NULL);
+  pid_t pid = (pid_t)sys_clone3(&ca);
+  if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+    ca.flags &= ~CLONE_INTO_CGROUP;
+    close(cgfd);
+    cgfd = -1;
+    pid = (pid_t)sys_clone3(&ca);
+  }
+  if (pid == 0) {
+    close(sock[0]);
+    init_main(&c);
+  }
+  int clone_errno = errno;
+  if (cgfd >= 0) {
+    close(cgfd);
+    p.cgroup_joined = pid > 0;
+  }
+  close(sock[1]);
+  sock[1] = -1;
+  ns_close_fds(c.ns_fd);
+  if (pid < 0) {
+    error_sys(err, clone_errno, "clone the container's init (flags %#x)", c.clone_flags);
+    error_stage(err, "namespace");
+    goto out;
+  }
+  p.dirfd = dirfd;
+  p.sock = sock[0];
+  p.pidfd = pidfd;
+  p.pid = pid;
+  if (!c.two_stage) {
+    st.pid = pid;
+    st.start_time = state_proc_start_time(pid);
+    if (join_cgroup(&p, err) < 0 || state_write(dirfd, &st, err) < 0)
+      goto out;
+  }
+  if (converse(&p, err) < 0)
+    goto out;
+  if (!p.cgroup_joined && join_cgroup(&p, err) < 0)
+    goto out;
+  st.created_ok = true;
+  if (state_write(dirfd, &st, err) < 0)
+    goto out;
+  if (o->pid_file && write_pid_file(o->pid_file, st.pid, err) < 0)
+    goto out;
+  out->pidfd = steal_fd(p.pidfd);
+  out->sock = steal_fd(sock[0]);
+  out->dirfd = steal_fd(dirfd);
+  out->pid = st.pid;
+  out->st = st;
+  memset(&st, 0, sizeof(st));
+  out->cfg = steal_ptr(cfg);
+  rc = 0;
+out:
+  if (rc < 0) {
+    if (p.first_pidfd >= 0)
+      kill_and_reap(p.first_pidfd);
+    kill_and_reap(p.pidfd);
+    if (made_cgroups)
+      cgroups_destroy(&st, NULL);
+    if (made_dir)
+      state_dir_remove(rootfd, o->id, NULL);
+  }
+  if (p.pidfd >= 0)
+    close(p.pidfd);
+  if (p.procfd >= 0)
+    close(p.procfd);
+  if (sock[0] >= 0)
+    close(sock[0]);
+  if (sock[1] >= 0)
+    close(sock[1]);
+  if (c.state_dirfd >= 0)
+    close(c.state_dirfd);
+  if (dirfd >= 0)
+    close(dirfd);
+  if (rootfd >= 0)
+    close(rootfd);
+  ns_close_fds(c.ns_fd);
+  seccomp_filter_free(c.seccomp);
+  strv_free(c.env);
+  container_close_process_fds(&c);
+  state_free(&st);
+  return rc;
+}
+
+int container_create(const struct runtime_opts *rt, const struct create_opts *o, struct error **err) {
+  struct created cr;
+  if (container_create_process(rt, o, true, &cr, err) < 0)
+    return -1;
+  created_free(&cr);
+  return 0;
+}

@@ -1,0 +1,160 @@
+/* container_lifecycle.c - start, kill, delete. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "container_internal.h"
+#include "log.h"
+#include "syscalls.h"
+#include "utils.h"
+
+int container_start(const struct runtime_opts *rt, const char *id, struct error **err) {
+  struct container_state st;
+  autoclose int dirfd = -1;
+  if (container_load(rt, id, true, &dirfd, &st, err) < 0)
+    return -1;
+  int rc = -1;
+  autoclose int fifo = -1, pidfd = -1;
+  enum container_status s = state_status(dirfd, &st);
+  switch (s) {
+  case STATUS_CREATED:
+    break;
+  case STATUS_STOPPED:
+  case STATUS_CREATING:
+    error_set(err, EINVAL, "cannot start a container that has stopped");
+    goto out;
+  case STATUS_RUNNING:
+    error_set(err, EINVAL, "cannot start an already running container");
+    goto out;
+  default:
+    error_set(err, EINVAL, "cannot start a container in the %s state", state_status_name(s));
+    goto out;
+  }
+  pidfd = sys_pidfd_open(st.pid, 0);
+  if (pidfd < 0 || !state_init_alive(&st)) {
+    error_set(err, ESRCH, "cannot start a container that has stopped");
+    goto out;
+  }
+  /* Opening the read side releases the init blocked in its open(O_WRONLY). */
+  fifo = openat(dirfd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fifo < 0) {
+    error_sys(err, errno, "open exec.fifo");
+    goto out;
+  }
+  for (;;) {
+    struct pollfd p[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      error_sys(err, errno, "poll exec.fifo");
+      goto out;
+    }
+    if (p[0].revents & POLLIN) {
+      char c;
+      ssize_t n = read(fifo, &c, 1);
+      if (n == 1)
+        break;
+      if (n < 0 && errno == EAGAIN)
+        continue;
+    }
+    if (p[1].revents & POLLIN) {
+      error_set(err, ESRCH, "cannot start a container that has stopped");
+      goto out;
+    }
+  }
+  unlinkat(dirfd, "exec.fifo", 0);
+  container_poststart(&st, dirfd);
+  rc = 0;
+out:
+  state_free(&st);
+  return rc;
+}
+
+static int signal_init(const struct container_state *st, int sig, struct error **err) {
+  int pidfd = sys_pidfd_open(st->pid, 0);
+  if (pidfd < 0) {
+    if (errno == ESRCH)
+      return error_set(err, ESRCH, "container not running");
+    return error_sys(err, errno, "pidfd_open %d", st->pid);
+  }
+  if (!state_init_alive(st)) {
+    close(pidfd);
+    return error_set(err, ESRCH, "container not running");
+  }
+  int r = sys_pidfd_send_signal(pidfd, sig, NULL, 0);
+  int e = errno;
+  close(pidfd);
+  if (r < 0) {
+    if (e == ESRCH)
+      return error_set(err, ESRCH, "container not running");
+    return error_sys(err, e, "send signal %d to the container's init", sig);
+  }
+  return 0;
+}
+
+int container_kill(const struct runtime_opts *rt, const char *id, int sig, bool all,
+                   struct error **err) {
+  struct container_state st;
+  autoclose int dirfd = -1;
+  if (container_load(rt, id, false, &dirfd, &st, err) < 0)
+    return -1;
+  int rc;
+  enum container_status s = state_status(dirfd, &st);
+  if (all) {
+    rc = cgroups_kill_all(&st, sig, err);
+    if (rc == 0 && (s == STATUS_STOPPED || s == STATUS_CREATING) && st.n_cgroups == 0)
+      rc = error_set(err, ESRCH, "container not running");
+  } else if (s == STATUS_STOPPED || s == STATUS_CREATING) {
+    rc = error_set(err, ESRCH, "container not running");
+  } else {
+    rc = signal_init(&st, sig, err);
+  }
+  state_free(&st);
+  return rc;
+}
+
+int container_delete(const struct runtime_opts *rt, const char *id, bool force, struct error **err) {
+  if (state_validate_id(id, err) < 0)
+    return -1;
+  autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (rootfd < 0) {
+    if (errno == ENOENT)
+      return error_set(err, ENOENT, "container \"%s\" does not exist", id);
+    return error_sys(err, errno, "open root directory \"%s\"", rt->root);
+  }
+  autoclose int dirfd = state_dir_open(rootfd, id, true, err);
+  if (dirfd < 0)
+    return -1;
+  struct container_state st;
+  struct error *e = NULL;
+  if (state_read(dirfd, id, &st, &e) < 0) {
+    /* A directory without a state (a create killed early) only needs removing. */
+    if (e->errnum == ENOENT) {
+      error_free(e);
+      return state_dir_remove(rootfd, id, err);
+    }
+    *err = e;
+    return -1;
+  }
+  int rc = -1;
+  enum container_status s = state_status(dirfd, &st);
+  if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force) {
+    error_set(err, EBUSY, "cannot delete container %s that is not stopped: %s", id,
+              state_status_name(s));
+    goto out;
+  }
+  if (s == STATUS_PAUSED && cgroups_freeze(&st, false, err) < 0)
+    goto out;
+  rc = container_destroy(rootfd, dirfd, &st, err);
+out:
+  state_free(&st);
+  return rc;
+}

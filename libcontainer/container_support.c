@@ -1,0 +1,168 @@
+/* container_support.c - what create, start, run and delete share: the saved
+ * config, socket activation and preserved descriptors, the environment, the
+ * pid file, tearing a container down. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroups.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "log.h"
+#include "process_env.h"
+#include "syscalls.h"
+#include "utils.h"
+
+void created_free(struct created *c) {
+  config_free(c->cfg);
+  state_free(&c->st);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
+  if (c->sock >= 0)
+    close(c->sock);
+  if (c->dirfd >= 0)
+    close(c->dirfd);
+  memset(c, 0, sizeof(*c));
+  c->pidfd = c->sock = c->dirfd = -1;
+}
+
+/* Socket activation: LISTEN_FDS meant for this process become the user
+ * process's fds 3.., as runc passes them. */
+static int listen_fds(void) {
+  const char *n = getenv("LISTEN_FDS"), *p = getenv("LISTEN_PID");
+  uint64_t fds, pid;
+  if (n == NULL || parse_u64(n, &fds) < 0 || fds == 0 || fds > 1024)
+    return 0;
+  if (p && (parse_u64(p, &pid) < 0 || pid != (uint64_t)getpid()))
+    return 0;
+  return (int)fds;
+}
+
+int container_prepare_process_fds(struct init_ctx *c, const struct create_opts *o,
+                                  struct error **err) {
+  if (o->preserve_fds < 0)
+    return error_set(err, EINVAL, "--preserve-fds must not be negative");
+  c->preserve_fds = listen_fds() + o->preserve_fds;
+  for (int fd = 3; fd < 3 + c->preserve_fds; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return error_set(err, EBADF, "file descriptor %d to preserve is not open", fd);
+  return 0;
+}
+
+void container_close_process_fds(struct init_ctx *c) {
+  if (c->console_socket_fd >= 0)
+    close(c->console_socket_fd);
+  c->console_socket_fd = -1;
+}
+
+int container_env(struct init_ctx *c, const struct create_opts *o, struct error **err) {
+  (void)o;
+  (void)err;
+  char **env = strv_dup(c->proc->env);
+  int n = listen_fds();
+  if (n > 0) {
+    char v[16];
+    snprintf(v, sizeof(v), "%d", n);
+    char **e1 = env_set(env, "LISTEN_FDS", v);
+    char **e2 = env_set(e1, "LISTEN_PID", "1");
+    strv_free(env);
+    strv_free(e1);
+    env = e2;
+  }
+  c->env = env;
+  return 0;
+}
+
+int container_save_config(int dirfd, const struct config *cfg, struct error **err) {
+  autoclose int fd = openat(dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return error_sys(err, errno, "save config.json in the state directory");
+  if (write_all(fd, cfg->raw, cfg->raw_len) < 0)
+    return error_sys(err, errno, "save config.json in the state directory");
+  return 0;
+}
+
+int container_load_config(int dirfd, struct config **cfg, struct error **err) {
+  autofree char *buf = NULL;
+  size_t len = 0;
+  if (read_file_at(dirfd, "config.json", &buf, &len, 64 << 20, err) < 0)
+    return -1;
+  if (config_parse(buf, len, cfg, err) < 0)
+    return error_wrap(err, "saved config.json");
+  return 0;
+}
+
+int container_idmap_mount(struct init_ctx *c, pid_t pid, int index, int sock, struct error **err) {
+  (void)c;
+  (void)pid;
+  (void)sock;
+  return error_set(err, ENOTSUP, "mounts[%d]: idmapped mounts are not supported", index);
+}
+
+int container_kill_init_and_wait(const struct container_state *st, struct error **err) {
+  if (!state_init_alive(st))
+    return 0;
+  int pidfd = sys_pidfd_open(st->pid, 0);
+  if (pidfd < 0) {
+    if (errno == ESRCH)
+      return 0;
+    return error_sys(err, errno, "pidfd_open %d", st->pid);
+  }
+  /* The pid may have been reused between the check and pidfd_open. */
+  if (!state_init_alive(st)) {
+    close(pidfd);
+    return 0;
+  }
+  if (sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH) {
+    int e = errno;
+    close(pidfd);
+    return error_sys(err, e, "kill the container's init");
+  }
+  struct pollfd p = {pidfd, POLLIN, 0};
+  while (poll(&p, 1, -1) < 0 && errno == EINTR)
+    ;
+  /* Our own child (run): reap it so it does not linger as a zombie. */
+  siginfo_t si;
+  waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOHANG);
+  close(pidfd);
+  return 0;
+}
+
+int container_destroy(int rootfd, int dirfd, struct container_state *st, struct error **err) {
+  if (container_kill_init_and_wait(st, err) < 0)
+    return -1;
+  if (cgroups_destroy(st, err) < 0)
+    return error_stage(err, "cgroup");
+  struct config *cfg = NULL;
+  struct error *e = NULL;
+  if (st->created_ok && container_load_config(dirfd, &cfg, &e) == 0) {
+    if (cfg->hooks[HOOK_POSTSTOP].n) {
+      autofree char *s = hooks_state_json(st, "stopped", 0);
+      if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, &e) < 0)
+        log_warn("%s", e->msg);
+    }
+    config_free(cfg);
+  }
+  error_free(e);
+  return state_dir_remove(rootfd, st->id, err);
+}
+
+void container_poststart(const struct container_state *st, int dirfd) {
+  struct config *cfg = NULL;
+  struct error *e = NULL;
+  if (container_load_config(dirfd, &cfg, &e) == 0 && cfg->hooks[HOOK_POSTSTART].n) {
+    autofree char *s = hooks_state_json(st, "running", st->pid);
+    if (hooks_run(cfg->hooks, HOOK_POSTSTART, s, &e) < 0)
+      log_warn("%s", e->msg);
+  }
+  config_free(cfg);
+  error_free(e);
+}

@@ -1,0 +1,232 @@
+/* fsutil.c - safe path resolution inside the rootfs. */
+#define _GNU_SOURCE
+#include "fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "syscalls.h"
+#include "utils.h"
+
+static int resolve(int rootfd, const char *path, int flags, uint64_t extra, struct error **err) {
+  struct open_how how = {
+      /* openat2 refuses O_NOCTTY next to O_PATH. */
+      .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | extra,
+  };
+  if (flags & O_CREAT)
+    how.mode = 0644;
+  while (*path == '/')
+    path++;
+  if (*path == '\0')
+    path = ".";
+  int fd;
+  do
+    fd = (int)sys_openat2(rootfd, path, &how, sizeof(how));
+  while (fd < 0 && errno == EAGAIN);
+  if (fd < 0)
+    return error_sys(err, errno, "open \"/%s\" in the container", path);
+  return fd;
+}
+
+int root_open(int rootfd, const char *path, int flags, struct error **err) {
+  return resolve(rootfd, path, flags, 0, err);
+}
+
+int root_open_nofollow(int rootfd, const char *path, int flags, struct error **err) {
+  return resolve(rootfd, path, flags | O_NOFOLLOW, 0, err);
+}
+
+int root_parent(int rootfd, const char *path, bool create, const char **last, struct error **err) {
+  size_t len = strlen(path);
+  while (len > 1 && path[len - 1] == '/')
+    len--;
+  const char *slash = NULL;
+  for (size_t i = 0; i < len; i++)
+    if (path[i] == '/')
+      slash = path + i;
+  *last = slash ? slash + 1 : path;
+  autofree char *parent = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup("");
+  if (create)
+    return root_mkdir_p(rootfd, parent, 0755, err);
+  return root_open(rootfd, parent, O_PATH | O_DIRECTORY, err);
+}
+
+int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err) {
+  char buf[PATH_MAX];
+  size_t n = 0;
+  int cur = -1;
+  const char *p = path;
+  if (strlen(path) >= sizeof(buf))
+    return error_set(err, ENAMETOOLONG, "path \"%s\" is too long", path);
+  /* Try the whole path first: the common case is that it exists. */
+  cur = resolve(rootfd, path, O_PATH | O_DIRECTORY, 0, NULL);
+  if (cur >= 0)
+    return cur;
+  cur = resolve(rootfd, "", O_PATH | O_DIRECTORY, 0, err);
+  if (cur < 0)
+    return -1;
+  while (*p) {
+    while (*p == '/')
+      p++;
+    if (*p == '\0')
+      break;
+    const char *end = strchr(p, '/');
+    size_t clen = end ? (size_t)(end - p) : strlen(p);
+    if (n && n + 1 < sizeof(buf))
+      buf[n++] = '/';
+    memcpy(buf + n, p, clen);
+    n += clen;
+    buf[n] = '\0';
+    char comp[NAME_MAX + 1];
+    if (clen > NAME_MAX) {
+      close(cur);
+      return error_set(err, ENAMETOOLONG, "path component of \"%s\" is too long", path);
+    }
+    memcpy(comp, p, clen);
+    comp[clen] = '\0';
+    int next = resolve(rootfd, buf, O_PATH | O_DIRECTORY, 0, NULL);
+    if (next < 0 && errno == ENOENT) {
+      if (strcmp(comp, "..") != 0 && mkdirat(cur, comp, mode) < 0 && errno != EEXIST) {
+        int e = errno;
+        close(cur);
+        return error_sys(err, e, "mkdir \"/%s\" in the container", buf);
+      }
+      next = resolve(rootfd, buf, O_PATH | O_DIRECTORY, 0, NULL);
+    }
+    if (next < 0) {
+      int e = errno;
+      close(cur);
+      if (e == ENOTDIR)
+        return error_set(err, e, "mkdir \"/%s\" in the container: not a directory", buf);
+      return error_sys(err, e, "open \"/%s\" in the container", buf);
+    }
+    close(cur);
+    cur = next;
+    p += clen;
+  }
+  return cur;
+}
+
+int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err) {
+  int fd = resolve(rootfd, path, O_PATH, 0, NULL);
+  if (fd >= 0) {
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      close(fd);
+      return error_set(err, EISDIR, "\"%s\" in the container is a directory, not a file", path);
+    }
+    return fd;
+  }
+  const char *last;
+  autoclose int dir = root_parent(rootfd, path, true, &last, err);
+  if (dir < 0)
+    return -1;
+  if (*last == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+    return error_set(err, EINVAL, "\"%s\" is not a file name", path);
+  int f = openat(dir, last, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (f < 0 && errno != EEXIST)
+    return error_sys(err, errno, "create \"%s\" in the container", path);
+  if (f >= 0)
+    close(f);
+  return resolve(rootfd, path, O_PATH, 0, err);
+}
+
+const char *fd_path(int fd, char buf[static 32]) {
+  snprintf(buf, 32, "/proc/self/fd/%d", fd);
+  return buf;
+}
+
+static int copy_file(int srcdir, int dstdir, const char *name, const struct stat *st,
+                     struct error **err) {
+  autoclose int in = openat(srcdir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (in < 0)
+    return error_sys(err, errno, "tmpcopyup: open \"%s\"", name);
+  autoclose int out = openat(dstdir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                             st->st_mode & 07777);
+  if (out < 0)
+    return error_sys(err, errno, "tmpcopyup: create \"%s\"", name);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(in, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return error_sys(err, errno, "tmpcopyup: read \"%s\"", name);
+    if (n == 0)
+      break;
+    if (write_all(out, buf, (size_t)n) < 0)
+      return error_sys(err, errno, "tmpcopyup: write \"%s\"", name);
+  }
+  if (fchown(out, st->st_uid, st->st_gid) < 0 || fchmod(out, st->st_mode & 07777) < 0)
+    return error_sys(err, errno, "tmpcopyup: set owner of \"%s\"", name);
+  return 0;
+}
+
+int copy_tree(int srcfd, int dstfd, struct error **err) {
+  int dfd = openat(srcfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return error_sys(err, errno, "tmpcopyup: open source directory");
+  DIR *d = fdopendir(dfd);
+  if (d == NULL) {
+    close(dfd);
+    return error_sys(err, errno, "tmpcopyup: read source directory");
+  }
+  int rc = 0;
+  struct dirent *de;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    const char *name = de->d_name;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+      continue;
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+      rc = error_sys(err, errno, "tmpcopyup: stat \"%s\"", name);
+      break;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (mkdirat(dstfd, name, st.st_mode & 07777) < 0 && errno != EEXIST) {
+        rc = error_sys(err, errno, "tmpcopyup: mkdir \"%s\"", name);
+        break;
+      }
+      int s = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int t = openat(dstfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (s >= 0 && t >= 0)
+        rc = copy_tree(s, t, err);
+      else
+        rc = error_sys(err, errno, "tmpcopyup: open \"%s\"", name);
+      if (s >= 0)
+        close(s);
+      if (t >= 0) {
+        if (rc == 0 && (fchownat(t, "", st.st_uid, st.st_gid, AT_EMPTY_PATH) < 0))
+          rc = error_sys(err, errno, "tmpcopyup: chown \"%s\"", name);
+        close(t);
+      }
+    } else if (S_ISREG(st.st_mode)) {
+      rc = copy_file(dfd, dstfd, name, &st, err);
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[PATH_MAX];
+      ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+      if (n < 0) {
+        rc = error_sys(err, errno, "tmpcopyup: readlink \"%s\"", name);
+        break;
+      }
+      target[n] = '\0';
+      if (symlinkat(target, dstfd, name) < 0 ||
+          fchownat(dstfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        rc = error_sys(err, errno, "tmpcopyup: symlink \"%s\"", name);
+    } else {
+      if (mknodat(dstfd, name, st.st_mode, st.st_rdev) < 0)
+        rc = error_sys(err, errno, "tmpcopyup: mknod \"%s\"", name);
+    }
+  }
+  closedir(d);
+  return rc;
+}

@@ -1,0 +1,20 @@
+/* hooks.h - running the six kinds of OCI hooks: the container state on
+ * stdin, args / env / timeout honoured, stdout and stderr captured for the
+ * error message.  Waits on a pidfd with poll(); no sleeping. */
+#ifndef VESSEL_HOOKS_H
+#define VESSEL_HOOKS_H
+
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+#include "state.h"
+
+/* The state document a hook reads on stdin. */
+char *hooks_state_json(const struct container_state *st, const char *status, pid_t pid);
+
+/* Run every hook of kind in order; the first failure stops and fails. */
+int hooks_run(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
+              struct error **err);
+
+#endif
