@@ -404,7 +404,10 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     pid = (pid_t)sys_clone3(&ca);
   }
   if (pid == 0) {
-    close(sock[0]);
+    c.parent_fds[0] = sock[0];
+    c.parent_fds[1] = dirfd;
+    c.parent_fds[2] = rootfd;
+    c.parent_fds[3] = -1;
     init_main(&c);
   }
   int clone_errno = errno;

@@ -126,13 +126,24 @@ int container_delete(const struct runtime_opts *rt, const char *id, bool force, 
     return -1;
   autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (rootfd < 0) {
+    if (errno == ENOENT && force)
+      return 0;
     if (errno == ENOENT)
       return error_set(err, ENOENT, "container \"%s\" does not exist", id);
     return error_sys(err, errno, "open root directory \"%s\"", rt->root);
   }
-  autoclose int dirfd = state_dir_open(rootfd, id, true, err);
-  if (dirfd < 0)
+  struct error *open_err = NULL;
+  autoclose int dirfd = state_dir_open(rootfd, id, true, &open_err);
+  if (dirfd < 0) {
+    /* delete --force of a container that is gone is not an error (the
+     * containerd shim relies on this, as it does with runc). */
+    if (force && open_err->errnum == ENOENT) {
+      error_free(open_err);
+      return 0;
+    }
+    *err = open_err;
     return -1;
+  }
   struct container_state st;
   struct error *e = NULL;
   if (state_read(dirfd, id, &st, &e) < 0) {

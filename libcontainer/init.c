@@ -207,6 +207,10 @@ _Noreturn void init_main(struct init_ctx *c) {
   struct error *e = NULL;
   struct error **err = &e;
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* The state directory's lock must not outlive the parent through us. */
+  for (size_t i = 0; i < ARRAY_SIZE(c->parent_fds); i++)
+    if (c->parent_fds[i] >= 0)
+      close(c->parent_fds[i]);
   /* Nothing in the container may open /proc/<pid>/exe of this process. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);

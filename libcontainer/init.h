@@ -39,6 +39,8 @@ struct init_ctx {
   int devnull_tree;                 /* detached clone of the host's /dev/null */
   int pty_slave_fd;                 /* the terminal for the user process, or -1 */
   pid_t host_pid;                   /* our pid as the host sees it */
+  int parent_fds[4];                /* the parent's descriptors (the state
+                                       lock among them): closed first thing */
 };
 
 /* The child side, called right after clone3; never returns. */
