@@ -81,6 +81,54 @@ die() {
 note() { printf '%s: %s\n' "$prog" "$*" >&2; }
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "$self"; }
 
+# What a run started or made, for cleanup: the job directory, the scratch
+# directory of a download or an initramfs build, and pids.
+work='' scratch='' qemu_pid='' vfsd_pid='' vfsd_log_pid='' out_pid='' err_pid=''
+
+save_logs() {
+	local f
+	[ -n "$work" ] || return 0
+	for f in console qemu virtiofsd; do
+		if [ -e "$work/$f.log" ]; then
+			cp "$work/$f.log" "$cache/last-$f.log.tmp" && mv "$cache/last-$f.log.tmp" "$cache/last-$f.log"
+		fi
+	done
+}
+# Opening a relay's fifo read-write releases a cat still blocked in open(2),
+# which happens when qemu stopped before it opened its end.
+release_relays() {
+	local f fd
+	[ -n "$work" ] || return 0
+	for f in stdout stderr; do
+		[ -p "$work/$f.fifo" ] || continue
+		exec {fd}<>"$work/$f.fifo"
+		exec {fd}>&-
+	done
+	[ -z "$out_pid" ] || wait "$out_pid" || true
+	[ -z "$err_pid" ] || wait "$err_pid" || true
+	out_pid='' err_pid=''
+}
+# shellcheck disable=SC2317 # called by the EXIT trap
+cleanup() {
+	set +e
+	if [ -n "$qemu_pid" ]; then
+		kill -TERM "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid"
+	fi
+	if [ -n "$vfsd_pid" ]; then
+		kill -TERM "$vfsd_pid" 2>/dev/null
+		wait "$vfsd_pid"
+	fi
+	[ -z "$vfsd_log_pid" ] || wait "$vfsd_log_pid"
+	release_relays
+	save_logs
+	[ -z "$work" ] || rm -rf "$work"
+	[ -z "$scratch" ] || rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 # ---------------------------------------------------------------- options
 
 timeout_s=${VESSEL_VM_TIMEOUT:-600}
@@ -118,7 +166,8 @@ while [ $# -gt 0 ]; do
 		shift
 		break
 		;;
-	*) die "unknown option $1 (usage: tests/vm/run.sh [--timeout SECS] -- COMMAND...)" ;;
+	-*) die "unknown option $1 (usage: tests/vm/run.sh [--timeout SECS] -- COMMAND...)" ;;
+	*) break ;;
 	esac
 	case $opt in
 	--timeout) timeout_s=$val ;;
@@ -150,8 +199,6 @@ need unshare util-linux
 need flock util-linux
 need timeout coreutils
 need sha256sum coreutils
-need dpkg-deb dpkg
-need apt-get apt
 [ -r "$init_src" ] || die "$init_src is missing"
 
 # ---------------------------------------------------------------- cache
@@ -183,7 +230,8 @@ resolve_kernel() {
 		read -r kernel_pkg kernel_ver < <(sed -n 2p "$cache/kernel/resolved")
 		[ -n "$kernel_ver" ] && return 0
 	fi
-	kernel_pkg= kernel_ver=
+	kernel_pkg='' kernel_ver=''
+	command -v apt-cache >/dev/null || return 1
 	info=$(apt-cache show --no-all-versions "$kernel_meta" 2>/dev/null) || return 1
 	case $kernel_meta in
 	linux-image-[0-9]*)
@@ -210,7 +258,12 @@ fetch_kernel() {
 	local tmp deb mods
 	kdir=$cache/kernel/${kernel_pkg}_${kernel_ver//:/%3a}
 	[ -d "$kdir" ] && return 0
+	if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+		note "apt-get or dpkg-deb not found: cannot fetch $kernel_pkg"
+		return 1
+	fi
 	tmp=$(mktemp -d "$cache/kernel/.fetch.XXXXXX")
+	scratch=$tmp
 	note "fetching $kernel_pkg $kernel_ver (apt-get download)"
 	if ! (cd "$tmp" && apt-get -q -o APT::Sandbox::User=root download "$kernel_pkg=$kernel_ver") >"$tmp/apt.log" 2>&1; then
 		note "apt-get download $kernel_pkg=$kernel_ver failed: $(grep -v '^W:' "$tmp/apt.log" | tail -n1)"
@@ -233,6 +286,7 @@ fetch_kernel() {
 		note "busybox depmod failed; modprobe will not work in the guest"
 	mv "$tmp/root" "$kdir"
 	rm -rf "$tmp"
+	scratch=
 }
 
 # Prints DIR/[usr/]lib/modules/VERSION of an extracted kernel with its vmlinuz.
@@ -249,8 +303,8 @@ select_kernel() {
 	if [ -n "${VESSEL_VM_KERNEL_DIR:-}" ]; then
 		kdir=$(cd "$VESSEL_VM_KERNEL_DIR" && pwd -P) || die "VESSEL_VM_KERNEL_DIR=$VESSEL_VM_KERNEL_DIR is not a directory"
 	elif ! { resolve_kernel && fetch_kernel; }; then
-		kdir=$(ls -dt "$cache"/kernel/linux-image-*/ 2>/dev/null | head -n1) || true
-		kdir=${kdir%/}
+		kdir=$(find "$cache/kernel" -mindepth 1 -maxdepth 1 -type d -name 'linux-image-*' -printf '%T@ %p\n' |
+			sort -rn | head -n1 | cut -d' ' -f2-) || true
 		[ -n "$kdir" ] || die "no kernel: apt cannot name or fetch $kernel_meta and the cache ($cache/kernel) is empty"
 		note "using the cached kernel ${kdir##*/}"
 	fi
@@ -295,8 +349,12 @@ build_initramfs() {
 	local out=$1 st f n m
 	note "building ${out##*/}"
 	st=$(mktemp -d "$cache/.initramfs.XXXXXX")
-	mkdir -p "$st"/{bin,dev,etc,proc,run,sys,lib/modules}
+	scratch=$st
+	mkdir -p "$st"/{bin,dev,etc,host,lib/modules,newroot,overlay,proc,run,sys}
 	cp "$busybox" "$st/bin/busybox"
+	for n in $("$busybox" --list); do
+		[ "$n" = busybox ] || ln -s busybox "$st/bin/$n"
+	done
 	cp "$init_src" "$st/init"
 	chmod 0755 "$st/bin/busybox" "$st/init"
 	mknod -m 0600 "$st/dev/console" c 5 1
@@ -317,6 +375,7 @@ build_initramfs() {
 		cpio -o -H newc -R 0:0 --quiet) >"$out.tmp"
 	mv "$out.tmp" "$out"
 	rm -rf "$st"
+	scratch=
 }
 
 # Kernel and initramfs, under the cache's lock: concurrent runs share them.
@@ -370,47 +429,6 @@ case $tmpbase in
 /run | /run/* | *[!A-Za-z0-9._/-]*) tmpbase=/tmp ;;
 esac
 work=$(mktemp -d "$tmpbase/vessel-vm.XXXXXX")
-qemu_pid= vfsd_pid= vfsd_log_pid= out_pid= err_pid=
-
-save_logs() {
-	local f
-	for f in console qemu virtiofsd; do
-		if [ -e "$work/$f.log" ]; then
-			cp "$work/$f.log" "$cache/last-$f.log.tmp" && mv "$cache/last-$f.log.tmp" "$cache/last-$f.log"
-		fi
-	done
-}
-# Opening a relay's fifo read-write releases a cat still blocked in open(2),
-# which happens when qemu stopped before it opened its end.
-release_relays() {
-	local f fd
-	for f in stdout stderr; do
-		[ -p "$work/$f.fifo" ] || continue
-		exec {fd}<>"$work/$f.fifo"
-		exec {fd}>&-
-	done
-	[ -z "$out_pid" ] || wait "$out_pid" || true
-	[ -z "$err_pid" ] || wait "$err_pid" || true
-	out_pid= err_pid=
-}
-cleanup() {
-	set +e
-	if [ -n "$qemu_pid" ]; then
-		kill -TERM "$qemu_pid" 2>/dev/null
-		wait "$qemu_pid"
-	fi
-	if [ -n "$vfsd_pid" ]; then
-		kill -TERM "$vfsd_pid" 2>/dev/null
-		wait "$vfsd_pid"
-	fi
-	[ -z "$vfsd_log_pid" ] || wait "$vfsd_log_pid"
-	release_relays
-	save_logs
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 env_lines=()
 add_env() {
@@ -452,6 +470,7 @@ fi >"$work/expose"
 # Run in a private mount namespace: a recursive bind of / at JOBDIR/root, every
 # mount in it made read-only, is what virtiofsd shares; a tmpfs on /run takes
 # virtiofsd's pid file. Then exec virtiofsd.
+# shellcheck disable=SC2016 # expanded by the bash that runs it
 ns_script='
 set -e
 r=$1/root
@@ -524,6 +543,7 @@ else
 	cmdline+=" quiet loglevel=3"
 fi
 
+# shellcheck disable=SC2054 # qemu's option lists are comma-separated
 qemu_args=(
 	-nodefaults -no-user-config -display none -monitor none -no-reboot
 	-accel "$accel" -machine q35,memory-backend=vm-ram
@@ -573,6 +593,10 @@ esac
 case $status in
 error:*) die "the guest could not be set up: ${status#error: } ($logs)" ;;
 esac
-why=$(grep -a -m1 -E 'Kernel panic|vessel-vm: ' "$work/console.log" 2>/dev/null | tr -d '\r') ||
-	why=$(grep -a -v '^$' "$work/qemu.log" 2>/dev/null | tail -n1) || why=
-die "the VM stopped before the command finished (qemu exit $qemu_rc${why:+: $why}; $logs, qemu log $cache/last-qemu.log)"
+why=$(grep -a -m1 '^vessel-vm: ' "$work/console.log" | tr -d '\r') && [ -n "$why" ] &&
+	die "the guest could not be set up: ${why#vessel-vm: } ($logs)"
+why=$(grep -a -m1 'Kernel panic' "$work/console.log" | tr -d '\r') ||
+	why=$(grep -a -v '^[[:space:]]*$' "$work/qemu.log" | tail -n1) ||
+	why=$(grep -a -v '^[[:space:]]*$' "$work/console.log" | tail -n1 | tr -d '\r') || true
+[ -n "$why" ] || why="no console output"
+die "the VM stopped before the command finished (qemu exit $qemu_rc: $why; $logs, qemu log $cache/last-qemu.log)"

@@ -3,9 +3,10 @@
 #
 # The suite starts a private containerd (own --root, --state, socket, opt dir; the CRI
 # plugin off) whose PATH starts with the runtime recorder named `runc`, and passes
-# --runc-binary/--runc-root/--fifo-dir to every `ctr run`: the shim uses the runtime under test
-# either way, and every test checks that it did. Containers live in the containerd
-# namespace $CTRD_NS, which is also the cgroup parent (/sys/fs/cgroup/<ctrl>/$CTRD_NS).
+# --runc-binary/--runc-root/--fifo-dir to every `ctr run`: the shim uses the runtime
+# under test either way, and every test checks that it did. Containers live in the
+# containerd namespace $CTRD_NS, which is also their cgroup parent
+# (/sys/fs/cgroup/<controller>/$CTRD_NS/<id>).
 
 load helpers
 

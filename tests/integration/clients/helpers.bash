@@ -81,8 +81,7 @@ clients_setup() {
 	CLIENT_ID=${CLIENT_TMP##*.}
 	export CLIENT_TMP CLIENT_ID
 	mkdir -p "$CLIENT_TMP/bin" "$CLIENT_TMP/tmp"
-	# Stray files from a run that was killed (SIGKILL skips teardown) are found again by
-	# their recorded pids and cgroup names: see clients_cleanup.
+	# Marks the directory as the suite's own: clients_cleanup removes nothing else.
 	echo "$name" >"$CLIENT_TMP/.vessel-clients"
 	clients_make_wrapper
 	clients_image
@@ -107,13 +106,11 @@ line="\$EPOCHREALTIME \$caller[\$PPID]\$args"
 printf '%s\n' "\$line" >>'$RUNTIME_ARGV_LOG'
 printf '%s %s\n' '$(basename "$CLIENT_TMP")' "\$line" >>'$extra'
 if [ -n '$trace' ]; then
-	{
-		echo "=== \$line"
-		echo "cwd: \$PWD"
-		echo "umask: \$(umask)"
-		for f in /proc/\$\$/fd/*; do echo "fd \${f##*/} -> \$(readlink "\$f")"; done
-		env | sort | sed 's/^/env /'
-	} >>'$trace' 2>&1
+	# external commands, so the redirections happen in the child and the listing shows
+	# the descriptors the caller passed (and the script's own, 255)
+	printf '=== %s\ncwd: %s\numask: %s\n' "\$line" "\$PWD" "\$(umask)" >>'$trace'
+	ls -l /proc/\$\$/fd/ >>'$trace' 2>&1
+	env >>'$trace' 2>&1
 fi
 exec '$VESSEL_RUNTIME' "\$@"
 EOF
@@ -135,6 +132,7 @@ clients_image() {
 	IMAGE_DIR=$dir
 	# shellcheck disable=SC1091
 	IMAGE_NAME=$(. "$dir/image.env" && echo "$IMAGE_NAME")
+	# shellcheck disable=SC1091
 	IMAGE_ID=$(. "$dir/image.env" && echo "$IMAGE_ID")
 	export IMAGE_DIR IMAGE_NAME IMAGE_ID
 }
@@ -259,6 +257,11 @@ pids_under() {
 	return 0
 }
 
+# no_pids_under DIR: no live process mentions DIR in its argv.
+no_pids_under() {
+	[ -z "$(pids_under "$1")" ]
+}
+
 # stop_recorded_pids: stop every process named by a pid file below $CLIENT_TMP (the
 # callers' daemons, shims, conmons and container inits) that is still one of ours:
 # its argv mentions $CLIENT_TMP or it lives in the suite's cgroup.
@@ -272,7 +275,7 @@ stop_recorded_pids() {
 		elif pid_in_cgroup "$pid" "${CLIENT_CGROUP:-}"; then
 			kill -KILL "$pid" 2>/dev/null || true
 		fi
-	done < <(find "$CLIENT_TMP" \( -name '*.pid' -o -name pidfile -o -name '*-pid' \) \
+	done < <(find "$CLIENT_TMP" -xdev \( -name '*.pid' -o -name pidfile -o -name '*-pid' \) \
 		-type f 2>/dev/null)
 }
 
@@ -321,8 +324,8 @@ mounts_under() {
 
 # umount_under DIR: unmount everything at or below DIR.
 umount_under() {
-	local dir=$1 m pass
-	for pass in 1 2 3; do
+	local dir=$1 m _
+	for _ in 1 2 3; do
 		mounts_under "$dir" | while IFS= read -r m; do
 			umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
 		done
@@ -358,8 +361,7 @@ rm_cgroup() {
 	return 0
 }
 
-# netns_under DIR: network namespace files (bind mounts) at or below DIR or named
-# after the suite in /run/netns.
+# netns_named PATTERN: named network namespaces (/run/netns) matching a glob.
 netns_named() {
 	local pat=$1
 	[ -d /run/netns ] || return 0
@@ -390,7 +392,7 @@ clients_cleanup() {
 assert_nothing_left() {
 	local left
 	left=$(pids_under "$CLIENT_TMP")
-	[ -z "$left" ] || fail "processes left: $(for p in $left; do tr '\0' ' ' </proc/$p/cmdline; echo; done)"
+	[ -z "$left" ] || fail "processes left: $(for p in $left; do tr '\0' ' ' <"/proc/$p/cmdline"; echo; done)"
 	left=$(mounts_under "$CLIENT_TMP")
 	[ -z "$left" ] || fail "mounts left: $left"
 	if [ -n "${CLIENT_CGROUP:-}" ]; then
