@@ -240,3 +240,8 @@ int container_pids(const struct runtime_opts *rt, const char *id, pid_t **pids, 
     return -1;
   return cgroups_pids(&l.st, pids, n, err);
 }
+
+int container_exists(const struct runtime_opts *rt, const char *id, struct error **err) {
+  autoloaded l;
+  return load(rt, id, false, &l, err);
+}

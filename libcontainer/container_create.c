@@ -35,6 +35,7 @@
 #include "selinux.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "terminal.h"
 #include "utils.h"
 
 static int check_rootfs(const struct config *cfg, const char *bundle, char **out, struct error **err) {
@@ -290,7 +291,7 @@ int write_pid_file(const char *path, pid_t pid, struct error **err) {
 int container_create_process(const struct runtime_opts *rt, const struct create_opts *o,
                              bool use_fifo, struct created *out, struct error **err) {
   memset(out, 0, sizeof(*out));
-  out->pidfd = out->sock = out->dirfd = -1;
+  out->pidfd = out->sock = out->dirfd = out->console = -1;
   if (state_validate_id(o->id, err) < 0)
     return -1;
   autoconfig cfg = NULL;
@@ -311,7 +312,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   c.no_pivot = o->no_pivot;
   c.no_new_keyring = o->no_new_keyring;
   c.detached = o->detach;
-  c.console_socket_fd = -1;
+  c.console_master_sock = -1;
   c.pty_slave_fd = -1;
   c.devnull_tree = -1;
   c.procfd = -1;
@@ -327,6 +328,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   struct container_state st = {0};
   struct parent p = {.c = &c, .st = &st, .sock = -1, .pidfd = -1, .first_pidfd = -1, .procfd = -1};
   bool made_dir = false, made_cgroups = false;
+  int console_keep = -1;
   if (cfg->linux.has_seccomp && seccomp_filter_build(&cfg->linux.seccomp, &c.seccomp, err) < 0) {
     error_stage(err, "seccomp");
     goto out;
@@ -386,6 +388,8 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   }
   if (container_env(&c, o, err) < 0)
     goto out;
+  if (container_console_setup(&c, o, &console_keep, err) < 0)
+    goto out;
 
   int pidfd = -1;
   struct vessel_clone_args ca = {.flags = (uint64_t)(unsigned)c.clone_flags | CLONE_PIDFD,
@@ -407,7 +411,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     c.parent_fds[0] = sock[0];
     c.parent_fds[1] = dirfd;
     c.parent_fds[2] = rootfd;
-    c.parent_fds[3] = -1;
+    c.parent_fds[3] = console_keep;
     init_main(&c);
   }
   int clone_errno = errno;
@@ -418,6 +422,10 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   close(sock[1]);
   sock[1] = -1;
   ns_close_fds(c.ns_fd);
+  if (c.console_master_sock >= 0) {
+    close(c.console_master_sock);
+    c.console_master_sock = -1;
+  }
   if (pid < 0) {
     error_sys(err, clone_errno, "clone the container's init (flags %#x)", c.clone_flags);
     error_stage(err, "namespace");
@@ -442,6 +450,11 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     goto out;
   if (o->pid_file && write_pid_file(o->pid_file, st.pid, err) < 0)
     goto out;
+  if (console_keep >= 0) {
+    out->console = terminal_recv_master(console_keep, err);
+    if (out->console < 0)
+      goto out;
+  }
   out->pidfd = steal_fd(p.pidfd);
   out->sock = steal_fd(sock[0]);
   out->dirfd = steal_fd(dirfd);
@@ -464,6 +477,8 @@ out:
     close(p.pidfd);
   if (p.procfd >= 0)
     close(p.procfd);
+  if (console_keep >= 0)
+    close(console_keep);
   if (sock[0] >= 0)
     close(sock[0]);
   if (sock[1] >= 0)

@@ -17,6 +17,7 @@ struct created {
   int pidfd;        /* of the init */
   int sock;         /* sync socket (run: to send SYNC_START) */
   int dirfd;        /* state directory, locked */
+  int console;      /* run in the foreground with a terminal: the pty master */
   pid_t pid;
 };
 void created_free(struct created *c);
@@ -25,6 +26,11 @@ void created_free(struct created *c);
  * without it on the sync socket (run). */
 int container_create_process(const struct runtime_opts *rt, const struct create_opts *o,
                              bool use_fifo, struct created *out, struct error **err);
+
+/* The terminal plumbing: a connection to --console-socket, or (foreground,
+ * no socket) a socketpair whose other end *keep receives the master. */
+int container_console_setup(struct init_ctx *c, const struct create_opts *o, int *keep,
+                            struct error **err);
 
 /* Descriptors the user process gets: preserved fds, socket activation. */
 int container_prepare_process_fds(struct init_ctx *c, const struct create_opts *o, struct error **err);

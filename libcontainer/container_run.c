@@ -21,6 +21,7 @@
 #include "log.h"
 #include "sync.h"
 #include "syscalls.h"
+#include "terminal.h"
 #include "utils.h"
 
 static int forward_until_exit(int pidfd, pid_t init, int sigfd, bool subreaper, int *status) {
@@ -101,11 +102,17 @@ int container_run(const struct runtime_opts *rt, const struct create_opts *o, in
     created_free(&cr);
     return 0;
   }
-  int rc = forward_until_exit(cr.pidfd, cr.pid, sigfd, subreaper, status);
+  int rc;
+  if (cr.console >= 0) {
+    rc = terminal_relay(cr.console, cr.pidfd, sigfd, status, err);
+  } else {
+    rc = forward_until_exit(cr.pidfd, cr.pid, sigfd, subreaper, status);
+    if (rc < 0)
+      error_sys(err, errno, "wait for the container");
+  }
   close(sigfd);
   sigprocmask(SIG_SETMASK, &old, NULL);
   if (rc < 0) {
-    error_sys(err, errno, "wait for the container");
     created_free(&cr);
     return -1;
   }

@@ -19,6 +19,8 @@
 #include "log.h"
 #include "process_env.h"
 #include "syscalls.h"
+#include "terminal.h"
+#include <sys/socket.h>
 #include "utils.h"
 
 void created_free(struct created *c) {
@@ -30,8 +32,28 @@ void created_free(struct created *c) {
     close(c->sock);
   if (c->dirfd >= 0)
     close(c->dirfd);
+  if (c->console >= 0)
+    close(c->console);
   memset(c, 0, sizeof(*c));
-  c->pidfd = c->sock = c->dirfd = -1;
+  c->pidfd = c->sock = c->dirfd = c->console = -1;
+}
+
+int container_console_setup(struct init_ctx *c, const struct create_opts *o, int *keep,
+                            struct error **err) {
+  *keep = -1;
+  c->console_master_sock = -1;
+  if (!c->proc->terminal)
+    return 0;
+  if (o->console_socket) {
+    c->console_master_sock = terminal_connect_socket(o->console_socket, err);
+    return c->console_master_sock < 0 ? -1 : 0;
+  }
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return error_sys(err, errno, "socketpair for the terminal");
+  *keep = sp[0];
+  c->console_master_sock = sp[1];
+  return 0;
 }
 
 /* Socket activation: LISTEN_FDS meant for this process become the user
@@ -58,9 +80,9 @@ int container_prepare_process_fds(struct init_ctx *c, const struct create_opts *
 }
 
 void container_close_process_fds(struct init_ctx *c) {
-  if (c->console_socket_fd >= 0)
-    close(c->console_socket_fd);
-  c->console_socket_fd = -1;
+  if (c->console_master_sock >= 0)
+    close(c->console_master_sock);
+  c->console_master_sock = -1;
 }
 
 int container_env(struct init_ctx *c, const struct create_opts *o, struct error **err) {

@@ -35,10 +35,11 @@
 #include "process_env.h"
 #include "selinux.h"
 #include "sync.h"
+#include "terminal.h"
 #include "syscalls.h"
 #include "utils.h"
 
-static _Noreturn void fail(struct init_ctx *c, struct error *e) {
+_Noreturn void init_fail(struct init_ctx *c, struct error *e) {
   if (sync_send_error(c->sync_fd, e) < 0) {
     /* Nobody listens any more (after start): tell the container's stderr. */
     dprintf(2, "vessel: %s\n", e && e->msg ? e->msg : "container init failed");
@@ -119,6 +120,31 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
       return error_sys(err, errno, "unshare the cgroup namespace"), error_stage(err, "namespace");
   }
   return 0;
+}
+
+/* A terminal made in the container's devpts: the master goes to the console
+ * socket, the slave becomes /dev/console and the process's stdio. */
+int init_terminal(struct init_ctx *c, bool bind_console, struct error **err) {
+  if (!c->proc->terminal || c->console_master_sock < 0)
+    return 0;
+  int master, slave;
+  if (terminal_open_pty(c->rootfd, c->proc->console_height, c->proc->console_width, &master,
+                        &slave, err) < 0)
+    return -1;
+  if (bind_console && terminal_bind_console(c->rootfd, slave, err) < 0) {
+    close(master);
+    close(slave);
+    return -1;
+  }
+  int r = terminal_send_master(c->console_master_sock, master, err);
+  close(master);
+  close(c->console_master_sock);
+  c->console_master_sock = -1;
+  if (r < 0) {
+    close(slave);
+    return -1;
+  }
+  return terminal_become_controlling(slave, err);
 }
 
 static int set_names(struct init_ctx *c, struct error **err) {
@@ -203,6 +229,72 @@ static int wait_for_start(struct init_ctx *c, struct error **err) {
   return 0;
 }
 
+/* From the final settings to execve, shared by the container's init and by
+ * exec: descriptors, seccomp, user and capabilities, working directory,
+ * executable lookup, "ready", the wait for `start` (init only), then the
+ * startContainer hooks and execve. */
+_Noreturn void init_finish(struct init_ctx *c) {
+  struct error *e = NULL;
+  struct error **err = &e;
+  home_env(c);
+  if (seal_fds(c, err) < 0)
+    init_fail(c, e);
+  bool nnp = c->proc->no_new_privileges;
+  int notify_fd = -1;
+  /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: before the
+   * capabilities go.  With it, as late as possible (after the fifo). */
+  if (c->seccomp && (!nnp || seccomp_filter_wants_notify(c->seccomp))) {
+    if (seccomp_filter_load(c->seccomp, &notify_fd, err) < 0)
+      init_fail(c, (error_stage(err, "seccomp"), e));
+    if (notify_fd >= 0) {
+      struct sync_msg m;
+      if (sync_send(c->sync_fd, SYNC_SECCOMP_FD, 0, notify_fd, err) < 0 ||
+          sync_expect(c->sync_fd, SYNC_SECCOMP_DONE, &m, err) < 0)
+        init_fail(c, e);
+      close(notify_fd);
+    }
+    c->seccomp = NULL;
+  }
+  if (process_finalize(c, err) < 0)
+    init_fail(c, e);
+  if (enter_cwd(c, err) < 0)
+    init_fail(c, e);
+  autofree char *exe = NULL;
+  if (exe_lookup(c->proc->args[0], env_get(c->env, "PATH"), &exe, err) < 0)
+    init_fail(c, (error_stage(err, "exec"), e));
+  umask(c->proc->user.has_umask ? c->proc->user.umask : 022);
+  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  if (sync_send(c->sync_fd, SYNC_READY, 0, -1, err) < 0)
+    _exit(1);
+  if (c->state_dirfd < 0 && !c->is_exec) {
+    /* `run`: the parent says when to go, no exec.fifo needed. */
+    struct sync_msg m;
+    if (sync_expect(c->sync_fd, SYNC_START, &m, err) < 0)
+      _exit(1);
+  }
+  /* exec: the socket stays open until execve closes it, which tells the
+   * parent the program started. */
+  if (!c->is_exec) {
+    close(c->sync_fd);
+    c->sync_fd = -1;
+  }
+  if (c->state_dirfd >= 0 && wait_for_start(c, err) < 0) {
+    dprintf(2, "vessel: %s\n", e->msg);
+    _exit(1);
+  }
+  if (!c->is_exec && c->cfg->hooks[HOOK_START_CONTAINER].n) {
+    autofree char *s = hooks_state_json(c->st, "created", getpid());
+    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, err) < 0) {
+      dprintf(2, "vessel: %s\n", e->msg);
+      _exit(1);
+    }
+  }
+  if (c->seccomp && seccomp_filter_load(c->seccomp, NULL, err) < 0) {
+    dprintf(2, "vessel: %s\n", e->msg);
+    _exit(1);
+  }
+  process_exec(c, exe);
+}
 _Noreturn void init_main(struct init_ctx *c) {
   struct error *e = NULL;
   struct error **err = &e;
@@ -215,7 +307,7 @@ _Noreturn void init_main(struct init_ctx *c) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);
   if (setup_namespaces(c, err) < 0)
-    fail(c, e);
+    init_fail(c, e);
   /* The host's view of our pid, for the hooks' state (the host's /proc is
    * still mounted at this point). */
   char self[32] = "";
@@ -223,88 +315,39 @@ _Noreturn void init_main(struct init_ctx *c) {
   c->host_pid = sl > 0 ? atoi(self) : 0;
   c->procfd = procfs_open_root(err);
   if (c->procfd < 0)
-    fail(c, e);
+    init_fail(c, e);
   /* LSM labels are set through the host's procfs, before the container's
    * /proc exists. */
   if (selinux_set_exec_label(c->proc->selinux_label, err) < 0 ||
       selinux_set_key_label(c->proc->selinux_label, err) < 0)
-    fail(c, (error_stage(err, "selinux"), e));
+    init_fail(c, (error_stage(err, "selinux"), e));
   if (apparmor_set_exec_profile(c->procfd, c->proc->apparmor_profile, err) < 0)
-    fail(c, (error_stage(err, "apparmor"), e));
+    init_fail(c, (error_stage(err, "apparmor"), e));
   bool own_mntns = c->cfg->linux.ns[NS_MOUNT].present;
   if (own_mntns && rootfs_setup(c, err) < 0)
-    fail(c, e);
+    init_fail(c, e);
   if (c->cfg->hooks[HOOK_PRESTART].n || c->cfg->hooks[HOOK_CREATE_RUNTIME].n)
     if (request(c, SYNC_HOOKS_REQ, SYNC_HOOKS_DONE, err) < 0)
-      fail(c, e);
+      init_fail(c, e);
   if (c->cfg->hooks[HOOK_CREATE_CONTAINER].n) {
     autofree char *s = hooks_state_json(c->st, "creating", c->host_pid);
     if (hooks_run(c->cfg->hooks, HOOK_CREATE_CONTAINER, s, err) < 0)
-      fail(c, e);
+      init_fail(c, e);
   }
-  if (own_mntns && (rootfs_pivot(c, err) < 0 || rootfs_finalize(c, err) < 0))
-    fail(c, e);
+  if (own_mntns && rootfs_pivot(c, err) < 0)
+    init_fail(c, e);
+  if (init_terminal(c, own_mntns, err) < 0)
+    init_fail(c, e);
+  if (own_mntns && rootfs_finalize(c, err) < 0)
+    init_fail(c, e);
   if (!own_mntns) {
     c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c->rootfd < 0 || chroot(c->rootfs) < 0 || chdir("/") < 0) {
       error_sys(err, errno, "chroot to \"%s\"", c->rootfs);
-      fail(c, e);
+      init_fail(c, e);
     }
   }
   if (set_names(c, err) < 0 || set_sysctls(c, err) < 0 || process_prepare(c, NULL, err) < 0)
-    fail(c, e);
-  home_env(c);
-  if (seal_fds(c, err) < 0)
-    fail(c, e);
-  bool nnp = c->proc->no_new_privileges;
-  int notify_fd = -1;
-  /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: before the
-   * capabilities go.  With it, as late as possible (after the fifo). */
-  if (c->seccomp && (!nnp || seccomp_filter_wants_notify(c->seccomp))) {
-    if (seccomp_filter_load(c->seccomp, &notify_fd, err) < 0)
-      fail(c, (error_stage(err, "seccomp"), e));
-    if (notify_fd >= 0) {
-      struct sync_msg m;
-      if (sync_send(c->sync_fd, SYNC_SECCOMP_FD, 0, notify_fd, err) < 0 ||
-          sync_expect(c->sync_fd, SYNC_SECCOMP_DONE, &m, err) < 0)
-        fail(c, e);
-      close(notify_fd);
-    }
-    c->seccomp = NULL;
-  }
-  if (process_finalize(c, err) < 0)
-    fail(c, e);
-  if (enter_cwd(c, err) < 0)
-    fail(c, e);
-  autofree char *exe = NULL;
-  if (exe_lookup(c->proc->args[0], env_get(c->env, "PATH"), &exe, err) < 0)
-    fail(c, (error_stage(err, "exec"), e));
-  umask(c->proc->user.has_umask ? c->proc->user.umask : 022);
-  prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (sync_send(c->sync_fd, SYNC_READY, 0, -1, err) < 0)
-    _exit(1);
-  if (c->state_dirfd < 0) {
-    /* `run`: the parent says when to go, no exec.fifo needed. */
-    struct sync_msg m;
-    if (sync_expect(c->sync_fd, SYNC_START, &m, err) < 0)
-      _exit(1);
-  }
-  close(c->sync_fd);
-  c->sync_fd = -1;
-  if (c->state_dirfd >= 0 && wait_for_start(c, err) < 0) {
-    dprintf(2, "vessel: %s\n", e->msg);
-    _exit(1);
-  }
-  if (c->cfg->hooks[HOOK_START_CONTAINER].n) {
-    autofree char *s = hooks_state_json(c->st, "created", getpid());
-    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, err) < 0) {
-      dprintf(2, "vessel: %s\n", e->msg);
-      _exit(1);
-    }
-  }
-  if (c->seccomp && seccomp_filter_load(c->seccomp, NULL, err) < 0) {
-    dprintf(2, "vessel: %s\n", e->msg);
-    _exit(1);
-  }
-  process_exec(c, exe);
+    init_fail(c, e);
+  init_finish(c);
 }

@@ -30,7 +30,6 @@ struct init_ctx {
   bool no_new_keyring;
   bool detached;                    /* create, or run -d: the parent will not wait */
   int preserve_fds;                 /* fds 3.. kept for the user process */
-  int console_socket_fd;            /* connected console socket, or -1 */
   struct seccomp_filter *seccomp;   /* built by the parent, or NULL */
   char **env;                       /* the user process environment (final) */
   /* Filled in by the init itself. */
@@ -39,12 +38,24 @@ struct init_ctx {
   int devnull_tree;                 /* detached clone of the host's /dev/null */
   int pty_slave_fd;                 /* the terminal for the user process, or -1 */
   pid_t host_pid;                   /* our pid as the host sees it */
+  bool is_exec;                     /* an exec'd process, not the init */
+  int pidfd;                        /* exec: the container init's pidfd */
+  int setns_flags;                  /* exec: namespaces to join through pidfd */
+  int console_master_sock;          /* the socket that gets the pty master, or -1 */
   int parent_fds[4];                /* the parent's descriptors (the state
                                        lock among them): closed first thing */
 };
 
 /* The child side, called right after clone3; never returns. */
 _Noreturn void init_main(struct init_ctx *c);
+/* The common end of init and exec: from seal_fds to execve. */
+_Noreturn void init_finish(struct init_ctx *c);
+/* Report e to the parent and exit. */
+_Noreturn void init_fail(struct init_ctx *c, struct error *e);
+/* Set up process.terminal (init.c). */
+int init_terminal(struct init_ctx *c, bool bind_console, struct error **err);
+/* The exec child (container_exec.c). */
+_Noreturn void exec_main(struct init_ctx *c);
 
 /* Steps (each file owns one): */
 int rootfs_setup(struct init_ctx *c, struct error **err);        /* rootfs.c */

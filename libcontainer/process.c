@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -142,6 +143,23 @@ static int switch_user(const struct process_cfg *p, bool userns, struct error **
   return 0;
 }
 
+/* stdio made outside the container (a pty, pipes) belongs to the container's
+ * user, as runc arranges; /dev/null is left alone. */
+static void fix_stdio_owner(const struct user_cfg *u) {
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+      continue;
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+      continue;
+    if (st.st_uid == u->uid)
+      continue;
+    if (fchown(fd, u->uid, u->gid) < 0) {
+      /* EINVAL: the id is not mapped; EPERM: not ours to change. */
+    }
+  }
+}
+
 /* User, capabilities and no_new_privs, then the working directory. */
 int process_finalize(struct init_ctx *c, struct error **err) {
   const struct process_cfg *p = c->proc;
@@ -150,6 +168,8 @@ int process_finalize(struct init_ctx *c, struct error **err) {
     return error_stage(err, "capabilities");
   if (p->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
     return error_sys(err, errno, "keep capabilities"), error_stage(err, "capabilities");
+  if (p->user.uid != 0)
+    fix_stdio_owner(&p->user);
   if (switch_user(p, userns, err) < 0)
     return error_stage(err, "user");
   if (p->has_caps) {
