@@ -351,6 +351,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   st.n_annotations = cfg->n_annotations;
   st.systemd_cgroup = rt->systemd_cgroup;
   st.use_terminal = cfg->process.terminal;
+  st.no_new_keyring = o->no_new_keyring;
   /* The record exists before any side effect outside the state directory. */
   if (state_write(dirfd, &st, err) < 0)
     goto out;

@@ -158,6 +158,7 @@ int state_write(int dirfd, const struct container_state *st, struct error **err)
   jgen_kv_bool(g, "systemdCgroup", st->systemd_cgroup);
   jgen_kv_bool(g, "rootless", st->rootless);
   jgen_kv_bool(g, "terminal", st->use_terminal);
+  jgen_kv_bool(g, "noNewKeyring", st->no_new_keyring);
   jgen_kv_bool(g, "createdOk", st->created_ok);
   jgen_map_close(g);
   autofree char *text = jgen_finish(g, true);
@@ -224,6 +225,7 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct err
       jget_bool(doc, "", "systemdCgroup", &st->systemd_cgroup, err) < 0 ||
       jget_bool(doc, "", "rootless", &st->rootless, err) < 0 ||
       jget_bool(doc, "", "terminal", &st->use_terminal, err) < 0 ||
+      jget_bool(doc, "", "noNewKeyring", &st->no_new_keyring, err) < 0 ||
       jget_bool(doc, "", "createdOk", &st->created_ok, err) < 0) {
     error_wrap(err, "state of \"%s\": state.json", id);
     state_free(st);

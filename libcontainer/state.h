@@ -47,6 +47,7 @@ struct container_state {
   bool systemd_cgroup;
   bool rootless;
   bool use_terminal;
+  bool no_new_keyring;       /* create --no-new-keyring (exec follows it) */
   bool created_ok;           /* create finished; false while it runs */
 };
 
