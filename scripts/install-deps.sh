@@ -5,10 +5,10 @@
 # must be installed.
 #
 #   scripts/install-deps.sh           build + every test suite
-#   scripts/install-deps.sh --build   only what `make` needs
+#   scripts/install-deps.sh --build   only what `make` and a busybox bundle need
 set -eu
 
-BUILD="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libyajl-dev libselinux1-dev libmnl-dev"
+BUILD="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libyajl-dev libselinux1-dev libmnl-dev busybox-static"
 TEST="libcmocka-dev bats bats-support bats-assert bats-file busybox-static jq python3 procps
       util-linux iproute2 runc crun containerd podman conmon catatonit docker.io
       qemu-system-x86 cpio"

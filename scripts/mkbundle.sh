@@ -23,14 +23,22 @@ printf 'root:x:0:\nnobody:x:65534:\n' >"$dir/rootfs/etc/group"
 rm -f "$dir/config.json"
 "$vessel" spec --bundle "$dir"
 [ $# -gt 0 ] || set -- sh
-python3 - "$dir/config.json" "$@" <<'PY'
-import json, sys
-path, args = sys.argv[1], sys.argv[2:]
-with open(path) as f:
-    c = json.load(f)
-c["process"]["terminal"] = False
-c["process"]["args"] = args
-with open(path, "w") as f:
-    json.dump(c, f, indent="\t")
-    f.write("\n")
-PY
+# process.args and terminal: edit the document `vessel spec` wrote (its
+# layout is vessel's own), with POSIX tools only so that a fresh machine
+# needs nothing more.
+args=""
+for a in "$@"; do
+  esc=$(printf '%s' "$a" | sed 's/\\/\\\\/g; s/"/\\"/g')
+  args="$args${args:+,
+}			\"$esc\""
+done
+tmp="$dir/config.json.tmp"
+ARGS=$args awk '
+  BEGIN { args = ENVIRON["ARGS"] }
+  /"terminal": true/ { sub(/true/, "false") }
+  in_args && /^\t\t\]/ { in_args = 0; print args; print; next }
+  in_args { next }
+  /^\t\t"args": \[/ { in_args = 1 }
+  { print }
+' "$dir/config.json" >"$tmp"
+mv "$tmp" "$dir/config.json"
