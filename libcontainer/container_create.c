@@ -31,6 +31,7 @@
 #include "init.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "procfs.h"
 #include "selinux.h"
 #include "sync.h"
@@ -72,6 +73,11 @@ static int check_config(const struct config *cfg, const struct create_opts *o, s
   if (p->terminal && o->detach && !o->console_socket)
     return error_set(err, EINVAL, "cannot allocate tty if vessel will detach without setting console socket"),
            error_stage(err, "config");
+  for (size_t i = 0; i < cfg->linux.n_net_devices; i++)
+    if (!netdev_exists(cfg->linux.net_devices[i].host_name))
+      return error_set(err, ENODEV, "linux.netDevices: network device \"%s\" does not exist",
+                       cfg->linux.net_devices[i].host_name),
+             error_stage(err, "config");
   if (!p->terminal && o->console_socket)
     return error_set(err, EINVAL, "cannot use console socket if vessel will not detach or allocate tty"),
            error_stage(err, "config");
@@ -105,6 +111,22 @@ static void plan_namespaces(struct init_ctx *c, const struct linux_cfg *l) {
     c->clone_flags = new_flags & ~CLONE_NEWCGROUP;
     c->unshare_flags = 0;
   }
+}
+
+/* linux.netDevices: moved into the init's network namespace by the parent,
+ * which is still in the host's. */
+static int move_net_devices(const struct linux_cfg *l, pid_t pid, struct error **err) {
+  if (l->n_net_devices == 0)
+    return 0;
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+  autoclose int ns = open(path, O_RDONLY | O_CLOEXEC);
+  if (ns < 0)
+    return error_sys(err, errno, "open the container's network namespace"), error_stage(err, "network");
+  for (size_t i = 0; i < l->n_net_devices; i++)
+    if (netdev_move(l->net_devices[i].host_name, l->net_devices[i].name, ns, err) < 0)
+      return -1;
+  return 0;
 }
 
 static char *state_json_for_hooks(const struct container_state *st, const char *status) {
@@ -176,7 +198,9 @@ static int handle_pidfd(struct parent *p, struct sync_msg *m, struct error **err
   p->first_pidfd = -1;
   p->st->pid = p->pid;
   p->st->start_time = state_proc_start_time(p->pid);
-  return state_write(p->dirfd, p->st, err);
+  if (state_write(p->dirfd, p->st, err) < 0)
+    return -1;
+  return move_net_devices(&p->c->cfg->linux, p->pid, err);
 }
 
 static int handle_seccomp_fd(struct parent *p, struct sync_msg *m, struct error **err) {
@@ -439,7 +463,8 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   if (!c.two_stage) {
     st.pid = pid;
     st.start_time = state_proc_start_time(pid);
-    if (join_cgroup(&p, err) < 0 || state_write(dirfd, &st, err) < 0)
+    if (join_cgroup(&p, err) < 0 || state_write(dirfd, &st, err) < 0 ||
+        move_net_devices(&cfg->linux, pid, err) < 0)
       goto out;
   }
   if (converse(&p, err) < 0)

@@ -122,13 +122,6 @@ int container_load_config(int dirfd, struct config **cfg, struct error **err) {
   return 0;
 }
 
-int container_idmap_mount(struct init_ctx *c, pid_t pid, int index, int sock, struct error **err) {
-  (void)c;
-  (void)pid;
-  (void)sock;
-  return error_set(err, ENOTSUP, "mounts[%d]: idmapped mounts are not supported", index);
-}
-
 int container_kill_init_and_wait(const struct container_state *st, struct error **err) {
   if (!state_init_alive(st))
     return 0;

@@ -36,7 +36,7 @@ static bool dev_is_bind_mounted(const struct config *cfg) {
 }
 
 static int bind_host_device(struct init_ctx *c, const struct device_cfg *d, struct error **err) {
-  autoclose int target = root_mkfile(c->rootfd, d->path, 0000, err);
+  autoclose int target = root_mkfile_strict(c->rootfd, d->path, 0000, err);
   if (target < 0)
     return -1;
   autoclose int tree = sys_open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);

@@ -110,9 +110,9 @@ char *features_json(const char *version, const char *commit) {
 
   jgen_key(g, "mountExtensions");
   jgen_map_open(g);
-  kv_enabled(g, "idmap", false);
+  kv_enabled(g, "idmap", true);
   jgen_map_close(g);
-  kv_enabled(g, "netDevices", false);
+  kv_enabled(g, "netDevices", true);
   jgen_map_close(g); /* linux */
 
   jgen_key(g, "annotations");

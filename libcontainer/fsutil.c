@@ -116,6 +116,33 @@ int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err) 
   return cur;
 }
 
+int root_mkfile_strict(int rootfd, const char *path, mode_t mode, struct error **err) {
+  const char *last;
+  struct error *e = NULL;
+  /* Every component must be a real directory: no symlink at all. */
+  autofree char *parent = xstrndup(path, (size_t)(strrchr(path, '/') ? strrchr(path, '/') - path : 0));
+  autoclose int dir = resolve(rootfd, parent, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS, &e);
+  if (dir < 0) {
+    *err = e;
+    return error_wrap(err, "\"%s\" must be reached without symlinks", path);
+  }
+  last = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  int f = openat(dir, last, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (f >= 0)
+    close(f);
+  else if (errno != EEXIST)
+    return error_sys(err, errno, "create \"%s\" in the container", path);
+  int fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return error_sys(err, errno, "open \"%s\" in the container", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode))) {
+    close(fd);
+    return error_set(err, EPERM, "\"%s\" in the container is not a regular file or device; refusing to mount on it", path);
+  }
+  return fd;
+}
+
 int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err) {
   int fd = resolve(rootfd, path, O_PATH, 0, NULL);
   if (fd >= 0) {

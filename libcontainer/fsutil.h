@@ -24,6 +24,9 @@ int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err);
 /* Make sure path exists as a regular file (parents created); returns an
  * O_PATH descriptor of it.  An existing file is kept. */
 int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err);
+/* Like root_mkfile, but no component may be a symlink and the result must be
+ * a regular file or a character device (for /dev/console and device binds). */
+int root_mkfile_strict(int rootfd, const char *path, mode_t mode, struct error **err);
 /* Split path into a descriptor of its parent directory (created if needed)
  * and the last component (pointer into path). */
 int root_parent(int rootfd, const char *path, bool create, const char **last, struct error **err);

@@ -31,6 +31,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "namespaces.h"
+#include "netdev.h"
 #include "procfs.h"
 #include "process_env.h"
 #include "selinux.h"
@@ -313,6 +314,10 @@ _Noreturn void init_main(struct init_ctx *c) {
   char self[32] = "";
   ssize_t sl = readlink("/proc/self", self, sizeof(self) - 1);
   c->host_pid = sl > 0 ? atoi(self) : 0;
+  /* A new network namespace gets its loopback interface up, as runc does. */
+  if (c->cfg->linux.ns[NS_NET].present && c->cfg->linux.ns[NS_NET].path == NULL &&
+      netdev_loopback_up(err) < 0)
+    init_fail(c, e);
   c->procfd = procfs_open_root(err);
   if (c->procfd < 0)
     init_fail(c, e);

@@ -108,5 +108,12 @@ int paths_open_devnull(struct error **err) {
     close(fd);
     return error_set(err, EPERM, "/dev/null is not the null device (1:3); refusing to mask with it");
   }
+  /* The mask itself is read-only, no-exec and no-suid. */
+  struct vessel_mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC};
+  if (sys_mount_setattr(fd, "", AT_EMPTY_PATH, &a) < 0) {
+    int e = errno;
+    close(fd);
+    return error_sys(err, e, "make the /dev/null mask read-only");
+  }
   return fd;
 }

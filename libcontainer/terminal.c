@@ -133,7 +133,7 @@ int terminal_bind_console(int rootfd, int slave, struct error **err) {
       major(st.st_rdev) > 143)
     return error_set(err, EPERM, "the terminal is not a pty slave; refusing to bind it"),
            error_stage(err, "terminal");
-  autoclose int target = root_mkfile(rootfd, "/dev/console", 0600, err);
+  autoclose int target = root_mkfile_strict(rootfd, "/dev/console", 0600, err);
   if (target < 0)
     return error_stage(err, "terminal");
   autoclose int tree = sys_open_tree(slave, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
