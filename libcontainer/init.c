@@ -67,8 +67,11 @@ static int fork_real_init(struct init_ctx *c, struct error **err) {
   pid_t pid = (pid_t)sys_clone3(&ca);
   if (pid < 0)
     return error_sys(err, errno, "clone the container's init"), error_stage(err, "namespace");
-  if (pid == 0)
-    return 0; /* the real init carries on */
+  if (pid == 0) {
+    /* The real init carries on; the death signal is not inherited. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    return 0;
+  }
   if (sync_send(c->sync_fd, SYNC_PIDFD, pid, pidfd, err) < 0)
     _exit(1);
   _exit(0);
@@ -87,7 +90,7 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
       if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
         return error_sys(err, errno, "become root in the user namespace"), error_stage(err, "namespace");
     }
-    if (request(c, SYNC_CGROUP_REQ, SYNC_CGROUP_DONE, err) < 0)
+    if (!c->self_join && request(c, SYNC_CGROUP_REQ, SYNC_CGROUP_DONE, err) < 0)
       return -1;
     int rest = c->unshare_flags & ~CLONE_NEWUSER;
     if (rest && unshare(rest) < 0)
@@ -115,7 +118,7 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
   if (ns_join(c->ns_fd, err) < 0)
     return -1;
   if (c->want_cgroupns) {
-    if (request(c, SYNC_CGROUP_REQ, SYNC_CGROUP_DONE, err) < 0)
+    if (!c->self_join && request(c, SYNC_CGROUP_REQ, SYNC_CGROUP_DONE, err) < 0)
       return -1;
     if (unshare(CLONE_NEWCGROUP) < 0)
       return error_sys(err, errno, "unshare the cgroup namespace"), error_stage(err, "namespace");
@@ -307,6 +310,9 @@ _Noreturn void init_main(struct init_ctx *c) {
   /* Nothing in the container may open /proc/<pid>/exe of this process. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   umask(0);
+  if (c->self_join && cgroup_join_self(&c->join, err) < 0)
+    init_fail(c, e);
+  cgroup_join_close(&c->join);
   if (setup_namespaces(c, err) < 0)
     init_fail(c, e);
   /* The host's view of our pid, for the hooks' state (the host's /proc is

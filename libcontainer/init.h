@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup_join.h"
 #include "config.h"
 #include "seccomp.h"
 #include "state.h"
@@ -39,6 +40,8 @@ struct init_ctx {
   int pty_slave_fd;                 /* the terminal for the user process, or -1 */
   pid_t host_pid;                   /* our pid as the host sees it */
   bool is_exec;                     /* an exec'd process, not the init */
+  struct cgroup_join join;          /* the child enters its cgroups itself */
+  bool self_join;                   /* ... and need not ask the parent */
   int pidfd;                        /* exec: the container init's pidfd */
   int setns_flags;                  /* exec: namespaces to join through pidfd */
   int console_master_sock;          /* the socket that gets the pty master, or -1 */

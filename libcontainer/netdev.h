@@ -1,6 +1,6 @@
-/* netdev.h - network devices over rtnetlink (libmnl): loopback up in a new
- * network namespace, and linux.netDevices moved (and renamed) into the
- * container's network namespace. */
+/* netdev.h - network devices: loopback up in a new network namespace, and
+ * linux.netDevices moved (and renamed) into the container's network
+ * namespace over rtnetlink (libmnl). */
 #ifndef VESSEL_NETDEV_H
 #define VESSEL_NETDEV_H
 
