@@ -182,6 +182,9 @@ _Noreturn void exec_main(struct init_ctx *c) {
   for (size_t i = 0; i < ARRAY_SIZE(c->parent_fds); i++)
     if (c->parent_fds[i] >= 0)
       close(c->parent_fds[i]);
+  if (c->self_join && cgroup_join_self(&c->join, err) < 0)
+    init_fail(c, e);
+  cgroup_join_close(&c->join);
   c->procfd = procfs_open_root(err);
   if (c->procfd < 0)
     init_fail(c, e);
@@ -200,8 +203,8 @@ _Noreturn void exec_main(struct init_ctx *c) {
     init_fail(c, e);
   }
   struct sync_msg m;
-  if (sync_send(c->sync_fd, SYNC_CGROUP_REQ, 0, -1, err) < 0 ||
-      sync_expect(c->sync_fd, SYNC_CGROUP_DONE, &m, err) < 0)
+  if (!c->self_join && (sync_send(c->sync_fd, SYNC_CGROUP_REQ, 0, -1, err) < 0 ||
+                        sync_expect(c->sync_fd, SYNC_CGROUP_DONE, &m, err) < 0))
     init_fail(c, e);
   if (init_terminal(c, false, err) < 0 || process_prepare(c, NULL, err) < 0)
     init_fail(c, e);
@@ -304,6 +307,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   sigset_t all, old;
   bool blocked = false;
   c.console_master_sock = c.devnull_tree = c.procfd = c.rootfd = c.state_dirfd = c.pty_slave_fd = -1;
+  c.join.v2dir = -1;
   for (int i = 0; i < NS_COUNT; i++)
     c.ns_fd[i] = -1;
   if (check_status(o, dirfd, &st, err) < 0 || container_load_config(dirfd, &cfg, err) < 0 ||
@@ -362,7 +366,12 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   }
   struct vessel_clone_args ca = {.flags = CLONE_PIDFD, .pidfd = (uint64_t)(uintptr_t)&pidfd,
                                  .exit_signal = SIGCHLD};
-  int cgfd = o->cgroups ? -1 : cgroups_v2_dirfd(&st);
+  /* Without --cgroup the process enters the container's cgroups itself (see
+   * cgroup_join.h); with it, the parent places it. */
+  if (!o->cgroups && st.n_cgroups && cgroup_join_prepare(&st, &c.join, err) < 0)
+    goto out;
+  c.self_join = !o->cgroups && st.n_cgroups;
+  int cgfd = c.join.v2dir;
   if (cgfd >= 0) {
     ca.flags |= CLONE_INTO_CGROUP;
     ca.cgroup = (uint64_t)cgfd;
@@ -371,9 +380,9 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   pid_t pid = (pid_t)sys_clone3(&ca);
   if (pid < 0 && cgfd >= 0) {
     ca.flags &= ~CLONE_INTO_CGROUP;
-    pid = (pid_t)sys_clone3(&ca);
-    close(cgfd);
     cgfd = -1;
+    c.self_join = false;
+    pid = (pid_t)sys_clone3(&ca);
   }
   if (pid == 0) {
     c.parent_fds[0] = sock[0];
@@ -383,8 +392,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
     exec_main(&c);
   }
   int clone_errno = errno;
-  if (cgfd >= 0)
-    close(cgfd);
+  cgroup_join_close(&c.join);
   close(sock[1]);
   sock[1] = -1;
   if (c.console_master_sock >= 0) {
@@ -395,7 +403,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
     error_sys(err, clone_errno, "clone the exec process");
     goto out;
   }
-  if (supervise(&c, sock[0], pidfd, pid, o->cgroups, cgfd >= 0, err) < 0) {
+  if (supervise(&c, sock[0], pidfd, pid, o->cgroups, c.self_join, err) < 0) {
     sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
     siginfo_t si;
     waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED);
@@ -436,6 +444,7 @@ out:
   if (console_keep >= 0)
     close(console_keep);
   container_close_process_fds(&c);
+  cgroup_join_close(&c.join);
   seccomp_filter_free(c.seccomp);
   strv_free(c.env);
   process_cfg_free(&proc);
