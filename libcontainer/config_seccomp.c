@@ -201,6 +201,7 @@ int config_parse_seccomp(yajl_val v, const char *path, struct seccomp_cfg *s,
       return error_set(err, EINVAL, "%s.architectures[%zu]: unknown architecture \"%s\"", path, i,
                        names[i]);
   }
+  n = 0;
   if (jget_strv(v, path, "flags", &s->flags, &n, err) < 0)
     return -1;
   for (size_t i = 0; i < n; i++) {
