@@ -56,13 +56,16 @@ static int bind_tree(const char *path, unsigned long flags, struct error **err) 
 static const char *container_dir(const struct container_state *st, const char *root,
                                  const char *name) {
   size_t rl = strlen(root), nl = strlen(name);
+  const char *found = NULL;
+  /* Parents created on the way are recorded first: the last match is the
+   * container's own directory. */
   for (size_t i = 0; st && i < st->n_cgroups; i++) {
     const char *p = st->cgroups[i].path;
     if (strncmp(p, root, rl) == 0 && p[rl] == '/' && strncmp(p + rl + 1, name, nl) == 0 &&
         (p[rl + 1 + nl] == '/' || p[rl + 1 + nl] == '\0'))
-      return p;
+      found = p;
   }
-  return NULL;
+  return found;
 }
 
 /* Turn a hierarchy directory name into fsconfig data for a fresh mount. */
@@ -158,7 +161,7 @@ int mount_cgroups(struct init_ctx *c, const struct mount_cfg *m, int targetfd, s
     return mount_v1(c, m, targetfd, root, err);
   bool cgroupns = c->want_cgroupns || c->cfg->linux.ns[NS_CGROUP].present;
   int tree;
-  const char *dir = c->st && c->st->n_cgroups ? c->st->cgroups[0].path : NULL;
+  const char *dir = c->st && c->st->n_cgroups ? c->st->cgroups[c->st->n_cgroups - 1].path : NULL;
   if (cgroupns || dir == NULL)
     tree = mount_make_fs("cgroup2", "cgroup", m->data, m->flags, err);
   else
