@@ -62,11 +62,15 @@ static int check_rootfs(const struct config *cfg, const char *bundle, char **out
   return 0;
 }
 
-static int check_config(const struct config *cfg, const struct create_opts *o, struct error **err) {
+static int check_config(const struct config *cfg, const struct create_opts *o, bool rootless,
+                        struct error **err) {
   if (!cfg->has_process)
     return error_set(err, EINVAL, "config.json: process property must not be empty"),
            error_stage(err, "config");
   const struct process_cfg *p = &cfg->process;
+  if (rootless && !cfg->linux.ns[NS_USER].present)
+    return error_set(err, EINVAL, "rootless container requires a user namespace (linux.namespaces with type \"user\")"),
+           error_stage(err, "config");
   if (p->selinux_label && *p->selinux_label && !selinux_host_enabled())
     return error_set(err, EINVAL, "selinux label is specified in config, but selinux is disabled or not supported"),
            error_stage(err, "config");
@@ -241,9 +245,12 @@ static int converse(struct parent *p, struct error **err) {
       *err = m.err;
       return error_wrap(err, "unable to start container process");
     case SYNC_USERMAP_REQ:
-      if (parent_procfd(p, err) < 0 ||
-          ns_write_id_maps(p->procfd, p->pid, &cfg->linux, false, err) < 0 ||
-          sync_send(p->sock, SYNC_USERMAP_DONE, 0, -1, err) < 0)
+      if (parent_procfd(p, err) < 0)
+        return -1;
+      if (p->st->rootless ? ns_write_id_maps_rootless(p->procfd, p->pid, &cfg->linux, err) < 0
+                          : ns_write_id_maps(p->procfd, p->pid, &cfg->linux, false, err) < 0)
+        return -1;
+      if (sync_send(p->sock, SYNC_USERMAP_DONE, 0, -1, err) < 0)
         return -1;
       break;
     case SYNC_CGROUP_REQ:
@@ -319,7 +326,8 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   autoconfig cfg = NULL;
   if (config_load(o->bundle, &cfg, err) < 0)
     return -1;
-  if (check_config(cfg, o, err) < 0)
+  bool rootless = container_rootless(rt);
+  if (check_config(cfg, o, rootless, err) < 0)
     return -1;
   autofree char *rootfs = NULL;
   if (check_rootfs(cfg, o->bundle, &rootfs, err) < 0)
@@ -373,6 +381,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
   st.annotation_values = strv_dup(cfg->annotation_values);
   st.n_annotations = cfg->n_annotations;
   st.systemd_cgroup = rt->systemd_cgroup;
+  st.rootless = rootless;
   st.use_terminal = cfg->process.terminal;
   st.no_new_keyring = o->no_new_keyring;
   /* The record exists before any side effect outside the state directory. */
@@ -388,7 +397,7 @@ int container_create_process(const struct runtime_opts *rt, const struct create_
     (void)!fchmodat(dirfd, "exec.fifo", 0622, 0);
   struct cgroup_config cg = {.id = o->id, .cgroups_path = cfg->linux.cgroups_path,
                              .systemd = rt->systemd_cgroup,
-                             .rootless = rt->rootless && strcmp(rt->rootless, "true") == 0,
+                             .rootless = rootless,
                              .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL};
   made_cgroups = true;
   if (cgroups_create(&cg, &st, err) < 0) {

@@ -10,6 +10,9 @@
 #include "init.h"
 #include "state.h"
 
+/* --rootless true|false|auto (auto: when not running as root). */
+bool container_rootless(const struct runtime_opts *rt);
+
 /* A container whose init is waiting (create done). */
 struct created {
   struct config *cfg;

@@ -23,6 +23,14 @@
 #include <sys/socket.h>
 #include "utils.h"
 
+bool container_rootless(const struct runtime_opts *rt) {
+  if (rt->rootless && strcmp(rt->rootless, "true") == 0)
+    return true;
+  if (rt->rootless && strcmp(rt->rootless, "false") == 0)
+    return false;
+  return geteuid() != 0;
+}
+
 void created_free(struct created *c) {
   config_free(c->cfg);
   state_free(&c->st);

@@ -48,6 +48,10 @@ _Noreturn void init_fail(struct init_ctx *c, struct error *e) {
   _exit(1);
 }
 
+/* An unprivileged parent can only write our uid_map while we are dumpable
+ * (else our /proc files belong to root); nothing of the container runs yet. */
+static int request_maps(struct init_ctx *c, struct error **err);
+
 static int request(struct init_ctx *c, enum sync_type req, enum sync_type reply, struct error **err) {
   struct sync_msg m;
   if (sync_send(c->sync_fd, req, 0, -1, err) < 0)
@@ -55,6 +59,16 @@ static int request(struct init_ctx *c, enum sync_type req, enum sync_type reply,
   if (sync_expect(c->sync_fd, reply, &m, err) < 0)
     return -1;
   return 0;
+}
+
+static int request_maps(struct init_ctx *c, struct error **err) {
+  bool unprivileged = c->st && c->st->rootless;
+  if (unprivileged)
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+  int r = request(c, SYNC_USERMAP_REQ, SYNC_USERMAP_DONE, err);
+  if (unprivileged)
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  return r;
 }
 
 /* The second stage of a two-stage start: this process joined and unshared
@@ -85,7 +99,7 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
     if (c->unshare_flags & CLONE_NEWUSER) {
       if (unshare(CLONE_NEWUSER) < 0)
         return error_sys(err, errno, "unshare the user namespace"), error_stage(err, "namespace");
-      if (request(c, SYNC_USERMAP_REQ, SYNC_USERMAP_DONE, err) < 0)
+      if (request_maps(c, err) < 0)
         return -1;
       if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
         return error_sys(err, errno, "become root in the user namespace"), error_stage(err, "namespace");
@@ -110,7 +124,7 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
     return fork_real_init(c, err);
   }
   if (c->clone_flags & CLONE_NEWUSER) {
-    if (request(c, SYNC_USERMAP_REQ, SYNC_USERMAP_DONE, err) < 0)
+    if (request_maps(c, err) < 0)
       return -1;
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
       return error_sys(err, errno, "become root in the user namespace"), error_stage(err, "namespace");

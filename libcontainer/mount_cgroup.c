@@ -90,8 +90,15 @@ static int mount_v1_hierarchy(struct init_ctx *c, int tmpfs_fd, const char *root
   } else {
     return 0; /* the container has no cgroup in this hierarchy */
   }
-  if (tree < 0)
+  if (tree < 0) {
+    /* Without privilege a v1 hierarchy cannot be mounted; the container
+     * simply does not see it, as with runc. */
+    if (c->st && c->st->rootless && (*err)->errnum == EPERM) {
+      error_freep(err);
+      return 0;
+    }
     return error_wrap(err, "cgroup hierarchy \"%s\"", name);
+  }
   if (mkdirat(tmpfs_fd, name, 0755) < 0 && errno != EEXIST) {
     close(tree);
     return error_sys(err, errno, "mkdir \"%s\"", name);

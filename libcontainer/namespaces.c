@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "procfs.h"
@@ -80,6 +81,68 @@ char *ns_format_map(const struct id_mapping *m, size_t n) {
     len += (size_t)snprintf(s + len, cap - len, "%u %u %u\n", m[i].container_id, m[i].host_id,
                             m[i].size);
   return s;
+}
+
+/* Only the caller's own ids can be mapped without privilege; anything else
+ * goes through the setuid helpers newuidmap / newgidmap (package uidmap). */
+static bool only_own_id(const struct id_mapping *m, size_t n, uint32_t id) {
+  return n == 1 && m[0].host_id == id && m[0].size == 1;
+}
+
+static int run_idmap_helper(const char *helper, pid_t pid, const struct id_mapping *m, size_t n,
+                            struct error **err) {
+  char *argv[3 + 3 * 64 + 1];
+  char nums[3 * 64][16];
+  char pidbuf[16];
+  if (n > 64)
+    return error_set(err, E2BIG, "too many id mappings for %s", helper);
+  snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+  size_t a = 0;
+  argv[a++] = (char *)helper;
+  argv[a++] = pidbuf;
+  for (size_t i = 0; i < n; i++) {
+    snprintf(nums[3 * i], 16, "%u", m[i].container_id);
+    snprintf(nums[3 * i + 1], 16, "%u", m[i].host_id);
+    snprintf(nums[3 * i + 2], 16, "%u", m[i].size);
+    argv[a++] = nums[3 * i];
+    argv[a++] = nums[3 * i + 1];
+    argv[a++] = nums[3 * i + 2];
+  }
+  argv[a] = NULL;
+  pid_t child = fork();
+  if (child < 0)
+    return error_sys(err, errno, "fork %s", helper);
+  if (child == 0) {
+    execvp(helper, argv);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    return error_set(err, ENOENT, "%s not found: mapping more than the caller's own id in a rootless container needs it (Debian package uidmap)", helper);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return error_set(err, EPERM, "%s %d failed (exit status %d)", helper, pid,
+                     WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return 0;
+}
+
+int ns_write_id_maps_rootless(int procfd, pid_t pid, const struct linux_cfg *l, struct error **err) {
+  bool own_uid = only_own_id(l->uid_mappings, l->n_uid_mappings, geteuid());
+  bool own_gid = only_own_id(l->gid_mappings, l->n_gid_mappings, getegid());
+  if (own_uid && own_gid)
+    return ns_write_id_maps(procfd, pid, l, true, err);
+  if (own_uid) {
+    struct linux_cfg u = *l;
+    u.n_gid_mappings = 0;
+    if (ns_write_id_maps(procfd, pid, &u, false, err) < 0)
+      return -1;
+  } else if (run_idmap_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, err) < 0) {
+    return error_stage(err, "namespace");
+  }
+  if (run_idmap_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, err) < 0)
+    return error_stage(err, "namespace");
+  return 0;
 }
 
 int ns_write_id_maps(int procfd, pid_t pid, const struct linux_cfg *l, bool deny_setgroups,

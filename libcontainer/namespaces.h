@@ -19,6 +19,9 @@ int ns_join(int fds[NS_COUNT], struct error **err);
 /* Write uid_map / gid_map of pid through the verified procfs handle. */
 int ns_write_id_maps(int procfd, pid_t pid, const struct linux_cfg *l, bool deny_setgroups,
                      struct error **err);
+/* Without privilege: the caller's own uid/gid written directly (setgroups
+ * denied), anything more through newuidmap / newgidmap. */
+int ns_write_id_maps_rootless(int procfd, pid_t pid, const struct linux_cfg *l, struct error **err);
 /* Format a mapping list as the kernel wants it ("0 1000 1\n..."). */
 char *ns_format_map(const struct id_mapping *m, size_t n);
 
