@@ -183,8 +183,10 @@ int terminal_relay(int master, int pidfd, int sigfd, int *status, struct error *
   bool in_open = true, out_open = true;
   int rc = 0;
   for (;;) {
+    /* A closed side is left out (fd -1): poll reports hang-ups even for
+     * descriptors asked for no events. */
     struct pollfd p[4] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0},
-                          {master, out_open ? POLLIN : 0, 0}, {0, in_open ? POLLIN : 0, 0}};
+                          {out_open ? master : -1, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}};
     if (poll(p, 4, -1) < 0) {
       if (errno == EINTR)
         continue;

@@ -11,7 +11,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 vessel=${VESSEL:-$here/vessel}
 busybox=${BUSYBOX:-/bin/busybox}
 [ -x "$busybox" ] || { echo "mkbundle: $busybox is missing (apt-get install busybox-static)" >&2; exit 1; }
-mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/tmp" "$dir/rootfs/root"
+mkdir -p "$dir/rootfs/bin" "$dir/rootfs/etc" "$dir/rootfs/tmp" "$dir/rootfs/root" \
+  "$dir/rootfs/proc" "$dir/rootfs/sys" "$dir/rootfs/dev"
 chmod 0755 "$dir" "$dir/rootfs"
 chmod 1777 "$dir/rootfs/tmp"
 cp "$busybox" "$dir/rootfs/bin/busybox"
