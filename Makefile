@@ -43,8 +43,7 @@ ALL_CFLAGS := -std=gnu17 -Wall -Wextra $(WERROR) -Wno-missing-field-initializers
 	-Wformat=2 -Wshadow=local -Wvla \
 	-fPIE -fstack-protector-strong -fstack-clash-protection -fcf-protection \
 	$(PKG_CFLAGS) $(CFLAGS)
-ALL_CPPFLAGS := -D_FORTIFY_SOURCE=3 -DVESSEL_VERSION='"$(VERSION)"' \
-	-DVESSEL_COMMIT='"$(COMMIT)"' $(CPPFLAGS)
+ALL_CPPFLAGS = -D_FORTIFY_SOURCE=3 -DVESSEL_VERSION='"$(VERSION)"' -I$(BUILD) $(CPPFLAGS)
 ALL_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(LDFLAGS)
 
 BUILD   ?= build
@@ -57,9 +56,18 @@ LIB     := $(BUILD)/libcontainer/libcontainer.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration clients check-cgroup2 asan bench fuzz man install clean deps
+.PHONY: FORCE all check unit integration clients check-cgroup2 asan bench fuzz man install clean deps
 
 all: vessel
+
+# The commit goes into a header that changes only when the commit does, so
+# that --version and `features` never show a stale one.
+$(BUILD)/commit.h: FORCE
+	@mkdir -p $(BUILD)
+	@printf '#define VESSEL_COMMIT "%s"\n' '$(COMMIT)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/src/main.o $(BUILD)/src/features.o: $(BUILD)/commit.h
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

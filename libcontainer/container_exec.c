@@ -92,10 +92,17 @@ static int build_process(const struct exec_opts *o, const struct config *cfg,
     int cap = cap_from_spec_name(o->caps[i]);
     if (cap < 0)
       return error_set(err, EINVAL, "unknown capability \"%s\"", o->caps[i]);
+    /* As runc: bounding, effective and permitted; ambient only when the
+     * process has inheritable capabilities (ambient needs them). */
     p->has_caps = true;
-    for (int s = 0; s < CAP_SET_COUNT; s++) {
-      p->caps.has_set[s] = true;
-      p->caps.set[s] |= 1ULL << cap;
+    const int sets[] = {CAP_SET_BOUNDING, CAP_SET_EFFECTIVE, CAP_SET_PERMITTED};
+    for (size_t s = 0; s < ARRAY_SIZE(sets); s++) {
+      p->caps.has_set[sets[s]] = true;
+      p->caps.set[sets[s]] |= 1ULL << cap;
+    }
+    if (p->caps.has_set[CAP_SET_INHERITABLE]) {
+      p->caps.has_set[CAP_SET_AMBIENT] = true;
+      p->caps.set[CAP_SET_AMBIENT] |= 1ULL << cap;
     }
   }
   for (size_t i = 0; o->env && o->env[i]; i++) {

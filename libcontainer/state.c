@@ -231,6 +231,16 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct err
     state_free(st);
     return -1;
   }
+  /* Out of range, a pid would wrap to another process (or to -1). */
+  if (pid < 0 || pid > INT32_MAX || owner > UINT32_MAX) {
+    if (pid < 0 || pid > INT32_MAX)
+      error_set(err, EINVAL, "state of \"%s\": state.json: pid: %" PRId64 " is not a valid pid", id, pid);
+    else
+      error_set(err, EINVAL, "state of \"%s\": state.json: ownerUid: %" PRIu64 " is not a valid uid",
+                id, owner);
+    state_free(st);
+    return -1;
+  }
   if (st->id == NULL)
     st->id = xstrdup(id);
   st->pid = (pid_t)pid;
@@ -297,10 +307,11 @@ bool state_init_alive(const struct container_state *st) {
 enum container_status state_status(int dirfd, const struct container_state *st) {
   if (!state_init_alive(st))
     return st->created_ok || st->pid > 0 ? STATUS_STOPPED : STATUS_CREATING;
-  if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-    return STATUS_CREATED;
+  /* A frozen container is paused even before `start`, as with runc. */
   if (cgroups_state_frozen(st))
     return STATUS_PAUSED;
+  if (faccessat(dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return STATUS_CREATED;
   return STATUS_RUNNING;
 }
 

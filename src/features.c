@@ -10,9 +10,7 @@
 #ifndef VESSEL_VERSION
 #define VESSEL_VERSION "0.1.0"
 #endif
-#ifndef VESSEL_COMMIT
-#define VESSEL_COMMIT "unknown"
-#endif
+#include "commit.h"
 
 int cmd_features(const struct cli_cmd *cmd, struct global_opts *g, int argc, char **argv) {
   autofree char **pos = NULL;

@@ -18,9 +18,7 @@
 #ifndef VESSEL_VERSION
 #define VESSEL_VERSION "0.1.0"
 #endif
-#ifndef VESSEL_COMMIT
-#define VESSEL_COMMIT "unknown"
-#endif
+#include "commit.h"
 
 static const struct cli_cmd commands[] = {
     {"checkpoint", NULL, "checkpoint a running container", "<container-id>",
@@ -76,6 +74,8 @@ static void print_version(void) {
 }
 
 static void print_usage(FILE *f) {
+  struct global_opts none = {0};
+  const char *root = cli_root(&none);
   fprintf(f,
           "NAME:\n   vessel - Open Container Initiative runtime\n\n"
           "vessel is a command line client for running applications packaged according to\n"
@@ -94,12 +94,15 @@ static void print_usage(FILE *f) {
           "   --debug             enable debug logging\n"
           "   --log value         set the log file to write vessel logs to (default is '/dev/stderr')\n"
           "   --log-format value  set the log format ('text' (default), or 'json') (default: \"text\")\n"
-          "   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"/run/vessel\")\n"
-          "   --criu value        path to the criu binary used for checkpoint and restore (default: \"criu\")\n"
-          "   --systemd-cgroup    enable systemd cgroup support, expects cgroupsPath to be of form \"slice:prefix:name\"\n"
-          "   --rootless value    ignore cgroup permission errors ('true', 'false', or 'auto') (default: \"auto\")\n"
+          "   --root value        root directory for storage of container state (this should be located in tmpfs) (default: \"%s\")\n"
+          "   --criu value        path to the criu binary (accepted; checkpoint and restore are not implemented)\n"
+          "   --systemd-cgroup    the systemd cgroup driver (not supported: vessel refuses to create with it)\n"
+          "   --rootless value    run unprivileged: 'true', 'false', or 'auto' (rootless when not running as root); a\n"
+          "                       rootless container needs a user namespace, and cgroup permission errors are ignored\n"
+          "                       (default: \"auto\")\n"
           "   --help, -h          show help\n"
-          "   --version, -v       print the version\n");
+          "   --version, -v       print the version\n",
+          root);
 }
 
 static const struct cli_cmd *find_cmd(const char *name) {
@@ -139,14 +142,14 @@ int main(int argc, char **argv) {
   bool show_help = false, show_version = false;
   struct cli_opt opts[] = {
       {"debug", 0, OPT_BOOL, &g.debug, "enable debug logging", NULL, false},
-      {"log", 0, OPT_STRING, &g.log, "log file", NULL, false},
-      {"log-format", 0, OPT_STRING, &g.log_format, "log format", NULL, false},
-      {"root", 0, OPT_STRING, &g.root, "state root", NULL, false},
-      {"criu", 0, OPT_STRING, &g.criu, "criu binary", NULL, false},
-      {"systemd-cgroup", 0, OPT_BOOL, &g.systemd_cgroup, "systemd cgroup", NULL, false},
-      {"rootless", 0, OPT_STRING, &g.rootless, "rootless", NULL, false},
-      {"help", 'h', OPT_BOOL, &show_help, "help", NULL, false},
-      {"version", 'v', OPT_BOOL, &show_version, "version", NULL, false},
+      {"log", 0, OPT_STRING, &g.log, "set the log file to write vessel logs to", NULL, false},
+      {"log-format", 0, OPT_STRING, &g.log_format, "set the log format ('text' or 'json')", NULL, false},
+      {"root", 0, OPT_STRING, &g.root, "root directory for storage of container state", NULL, false},
+      {"criu", 0, OPT_STRING, &g.criu, "path to the criu binary (checkpoint/restore are not implemented)", NULL, false},
+      {"systemd-cgroup", 0, OPT_BOOL, &g.systemd_cgroup, "use the systemd cgroup driver (not supported)", NULL, false},
+      {"rootless", 0, OPT_STRING, &g.rootless, "run as a rootless container ('true', 'false', or 'auto')", NULL, false},
+      {"help", 'h', OPT_BOOL, &show_help, "show help", NULL, false},
+      {"version", 'v', OPT_BOOL, &show_version, "print the version", NULL, false},
   };
   /* Global flags end at the first non-flag argument: the verb. */
   int i = 1;
