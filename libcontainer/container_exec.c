@@ -200,8 +200,13 @@ _Noreturn void exec_main(struct init_ctx *c) {
     init_fail(c, (error_stage(err, "selinux"), e));
   if (apparmor_set_exec_profile(c->procfd, c->proc->apparmor_profile, err) < 0)
     init_fail(c, (error_stage(err, "apparmor"), e));
-  if (join(c->pidfd, c->st->pid, c->setns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME), err) < 0)
+  /* Two stages when vessel could not join the pid namespace for its
+   * children (rootless: that needs privilege in vessel's own namespace). */
+  int flags = c->two_stage ? c->setns_flags : c->setns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+  if (join(c->pidfd, c->st->pid, flags, err) < 0)
     init_fail(c, (error_stage(err, "namespace"), e));
+  if (c->two_stage && init_fork_second_stage(c, err) < 0)
+    init_fail(c, e);
   close(c->pidfd);
   c->pidfd = -1;
   c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -230,8 +235,10 @@ static int check_status(const struct exec_opts *o, int dirfd, const struct conta
 
 /* The parent's side once the child runs: join it to the cgroups, answer it,
  * and learn whether execve succeeded (the sync socket closes on exec). */
-static int supervise(struct init_ctx *c, int sock, int pidfd, pid_t pid, char *const *cgroups,
-                     bool joined, struct error **err) {
+static int supervise(struct init_ctx *c, int sock, int *pidfd_io, pid_t *pid_io,
+                     char *const *cgroups, bool joined, struct error **err) {
+  int pidfd = *pidfd_io;
+  pid_t pid = *pid_io;
   if (!joined && cgroups_enter_subs(c->st, pid, cgroups, err) < 0)
     return error_stage(err, "cgroup");
   for (;;) {
@@ -265,6 +272,16 @@ static int supervise(struct init_ctx *c, int sock, int pidfd, pid_t pid, char *c
     }
     case SYNC_READY:
       break;
+    case SYNC_PIDFD: {
+      /* Two stages: the first one exits, its clone is the process. */
+      siginfo_t si;
+      while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
+        ;
+      close(pidfd);
+      *pidfd_io = pidfd = m.fd;
+      *pid_io = pid = m.arg;
+      break;
+    }
     default:
       if (m.fd >= 0)
         close(m.fd);
@@ -360,9 +377,13 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
    * process is cloned straight into them. */
   int for_children = c.setns_flags & (CLONE_NEWPID | CLONE_NEWTIME);
   if (for_children && setns(initfd, for_children) < 0) {
-    error_sys(err, errno, "join the container's pid namespace");
-    error_stage(err, "namespace");
-    goto out;
+    if (errno != EPERM) {
+      error_sys(err, errno, "join the container's pid namespace");
+      error_stage(err, "namespace");
+      goto out;
+    }
+    /* Without privilege here: the child joins the user namespace first. */
+    c.two_stage = true;
   }
   if (!o->detach) {
     sigfillset(&all);
@@ -410,7 +431,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
     error_sys(err, clone_errno, "clone the exec process");
     goto out;
   }
-  if (supervise(&c, sock[0], pidfd, pid, o->cgroups, c.self_join, err) < 0) {
+  if (supervise(&c, sock[0], &pidfd, &pid, o->cgroups, c.self_join, err) < 0) {
     sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
     siginfo_t si;
     waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED);

@@ -74,7 +74,7 @@ static int request_maps(struct init_ctx *c, struct error **err) {
 /* The second stage of a two-stage start: this process joined and unshared
  * the namespaces; the real init is its clone, a child of vessel's parent
  * process (CLONE_PARENT) so that `run` can wait for it. */
-static int fork_real_init(struct init_ctx *c, struct error **err) {
+int init_fork_second_stage(struct init_ctx *c, struct error **err) {
   int pidfd = -1;
   struct vessel_clone_args ca = {.flags = CLONE_PARENT | CLONE_PIDFD,
                                  .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = 0};
@@ -121,7 +121,7 @@ static int setup_namespaces(struct init_ctx *c, struct error **err) {
       if (r < 0)
         return -1;
     }
-    return fork_real_init(c, err);
+    return init_fork_second_stage(c, err);
   }
   if (c->clone_flags & CLONE_NEWUSER) {
     if (request_maps(c, err) < 0)

@@ -55,6 +55,9 @@ _Noreturn void init_main(struct init_ctx *c);
 _Noreturn void init_finish(struct init_ctx *c);
 /* Report e to the parent and exit. */
 _Noreturn void init_fail(struct init_ctx *c, struct error *e);
+/* Clone the process that goes on (CLONE_PARENT: vessel's child), hand its
+ * pidfd to the parent and exit; returns 0 in the new process. */
+int init_fork_second_stage(struct init_ctx *c, struct error **err);
 /* Set up process.terminal (init.c). */
 int init_terminal(struct init_ctx *c, bool bind_console, struct error **err);
 /* The exec child (container_exec.c). */

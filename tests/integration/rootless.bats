@@ -59,7 +59,7 @@ teardown() {
 }
 
 @test "rootless: run as an unprivileged user is root inside, with its exit status" {
-	set_sh 'id -u; cat /proc/self/uid_map; cat /proc/self/gid_map; exit 7'
+	update_config '.process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map; cat /proc/self/gid_map; exit 7"]'
 	run as_user run --bundle "$BUNDLE" rl1
 	assert_failure 7
 	assert_line --index 0 0
@@ -71,9 +71,9 @@ teardown() {
 }
 
 @test "rootless: the state lives under \$XDG_RUNTIME_DIR/vessel and belongs to the user" {
-	set_args sleep 1000
-	run as_user run -d --bundle "$BUNDLE" rl2
-	assert_success
+	update_config '.process.args = ["sleep", "1000"]'
+	# The container keeps its stdio: files, not bats' pipes.
+	as_user run -d --bundle "$BUNDLE" rl2 </dev/null >"$TEST_DIR/rl2.out" 2>"$TEST_DIR/rl2.err"
 	assert_dir_exists "$XDG/vessel/rl2"
 	run stat -c %u "$XDG/vessel/rl2/state.json"
 	assert_output "$RL_UID"
@@ -102,7 +102,7 @@ teardown() {
 
 @test "rootless: mapping ids that are not the caller's needs newuidmap" {
 	update_config '.linux.uidMappings = [{"containerID": 0, "hostID": '"$RL_UID"', "size": 1}, {"containerID": 1, "hostID": 200000, "size": 1000}]'
-	set_args true
+	update_config '.process.args = ["true"]'
 	run as_user run --bundle "$BUNDLE" rl4
 	if command -v newuidmap >/dev/null; then
 		# newuidmap refuses ranges /etc/subuid does not grant the user.
