@@ -115,13 +115,15 @@ int caps_apply_final(const struct caps_cfg *c, struct error **err) {
   if (r < 0)
     return error_sys(err, e, "set capabilities (effective %#llx, permitted %#llx, inheritable %#llx)",
                      (unsigned long long)eff, (unsigned long long)perm, (unsigned long long)inh);
-  if (cap_reset_ambient() < 0 && errno != EINVAL)
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return error_sys(err, errno, "clear the ambient capabilities");
+  /* The kernel raises an ambient capability only when it is permitted and
+   * inheritable; runc skips the others silently, and so does vessel,
+   * without a system call for each. */
+  amb &= perm & inh;
   for (int i = 0; i < 64; i++) {
     if (!(amb & (1ULL << i)))
       continue;
-    /* Ambient needs the capability in permitted and inheritable; runc skips
-     * the ones that cannot be raised rather than failing. */
     if (cap_set_ambient((cap_value_t)i, CAP_SET) < 0)
       log_debug("cannot raise ambient capability %d: %s", i, errno_text(errno));
   }

@@ -49,11 +49,13 @@ int container_idmap_mount(struct init_ctx *c, pid_t pid, int index, int sock, st
 /* Bare pid, no newline, written atomically. */
 int write_pid_file(const char *path, pid_t pid, struct error **err);
 /* Remove everything of a container whose init is gone or killed: cgroups,
- * poststop hooks, the state directory. */
-int container_destroy(int rootfd, int dirfd, struct container_state *st, struct error **err);
+ * poststop hooks, the state directory (cfg as for container_poststart). */
+int container_destroy(int rootfd, int dirfd, struct container_state *st, const struct config *cfg,
+                      struct error **err);
 /* Kill the init with SIGKILL and wait until it is gone (pidfd, no sleeps). */
 int container_kill_init_and_wait(const struct container_state *st, struct error **err);
-/* Run poststart hooks, logging failures as warnings as the spec asks. */
-void container_poststart(const struct container_state *st, int dirfd);
+/* Run poststart hooks, logging failures as warnings as the spec asks (cfg:
+ * the container's config when at hand, else it is read from dirfd). */
+void container_poststart(const struct container_state *st, int dirfd, const struct config *cfg);
 
 #endif

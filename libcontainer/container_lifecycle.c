@@ -71,7 +71,7 @@ int container_start(const struct runtime_opts *rt, const char *id, struct error 
     }
   }
   unlinkat(dirfd, "exec.fifo", 0);
-  container_poststart(&st, dirfd);
+  container_poststart(&st, dirfd, NULL);
   rc = 0;
 out:
   state_free(&st);
@@ -147,8 +147,11 @@ int container_delete(const struct runtime_opts *rt, const char *id, bool force, 
   struct container_state st;
   struct error *e = NULL;
   if (state_read(dirfd, id, &st, &e) < 0) {
-    /* A directory without a state (a create killed early) only needs removing. */
-    if (e->errnum == ENOENT) {
+    /* A directory without a state (a create killed early) only needs
+     * removing; one whose state cannot be read goes with --force. */
+    if (e->errnum == ENOENT || force) {
+      if (e->errnum != ENOENT)
+        log_warn("%s; removing the state directory anyway", e->msg);
       error_free(e);
       return state_dir_remove(rootfd, id, err);
     }
@@ -164,7 +167,7 @@ int container_delete(const struct runtime_opts *rt, const char *id, bool force, 
   }
   if (s == STATUS_PAUSED && cgroups_freeze(&st, false, err) < 0)
     goto out;
-  rc = container_destroy(rootfd, dirfd, &st, err);
+  rc = container_destroy(rootfd, dirfd, &st, NULL, err);
 out:
   state_free(&st);
   return rc;

@@ -91,13 +91,13 @@ int container_run(const struct runtime_opts *rt, const struct create_opts *o, in
     sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
   if (sync_send(cr.sock, SYNC_START, 0, -1, err) < 0) {
     autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    container_destroy(rootfd, cr.dirfd, &cr.st, NULL);
+    container_destroy(rootfd, cr.dirfd, &cr.st, cr.cfg, NULL);
     created_free(&cr);
     return -1;
   }
   close(cr.sock);
   cr.sock = -1;
-  container_poststart(&cr.st, cr.dirfd);
+  container_poststart(&cr.st, cr.dirfd, cr.cfg);
   if (!foreground) {
     created_free(&cr);
     return 0;
@@ -119,7 +119,7 @@ int container_run(const struct runtime_opts *rt, const struct create_opts *o, in
   if (!o->keep) {
     autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     cr.st.pid = 0; /* the init is gone and reaped */
-    if (container_destroy(rootfd, cr.dirfd, &cr.st, err) < 0) {
+    if (container_destroy(rootfd, cr.dirfd, &cr.st, cr.cfg, err) < 0) {
       created_free(&cr);
       return -1;
     }

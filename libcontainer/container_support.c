@@ -159,33 +159,36 @@ int container_kill_init_and_wait(const struct container_state *st, struct error 
   return 0;
 }
 
-int container_destroy(int rootfd, int dirfd, struct container_state *st, struct error **err) {
+int container_destroy(int rootfd, int dirfd, struct container_state *st, const struct config *cfg,
+                      struct error **err) {
   if (container_kill_init_and_wait(st, err) < 0)
     return -1;
   if (cgroups_destroy(st, err) < 0)
     return error_stage(err, "cgroup");
-  struct config *cfg = NULL;
+  struct config *loaded = NULL;
   struct error *e = NULL;
-  if (st->created_ok && container_load_config(dirfd, &cfg, &e) == 0) {
-    if (cfg->hooks[HOOK_POSTSTOP].n) {
-      autofree char *s = hooks_state_json(st, "stopped", 0);
-      if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, &e) < 0)
-        log_warn("%s", e->msg);
-    }
-    config_free(cfg);
+  if (cfg == NULL && st->created_ok && container_load_config(dirfd, &loaded, &e) == 0)
+    cfg = loaded;
+  if (st->created_ok && cfg && cfg->hooks[HOOK_POSTSTOP].n) {
+    autofree char *s = hooks_state_json(st, "stopped", 0);
+    if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, &e) < 0)
+      log_warn("%s", e->msg);
   }
+  config_free(loaded);
   error_free(e);
   return state_dir_remove(rootfd, st->id, err);
 }
 
-void container_poststart(const struct container_state *st, int dirfd) {
-  struct config *cfg = NULL;
+void container_poststart(const struct container_state *st, int dirfd, const struct config *cfg) {
+  struct config *loaded = NULL;
   struct error *e = NULL;
-  if (container_load_config(dirfd, &cfg, &e) == 0 && cfg->hooks[HOOK_POSTSTART].n) {
+  if (cfg == NULL && container_load_config(dirfd, &loaded, &e) == 0)
+    cfg = loaded;
+  if (cfg && cfg->hooks[HOOK_POSTSTART].n) {
     autofree char *s = hooks_state_json(st, "running", st->pid);
     if (hooks_run(cfg->hooks, HOOK_POSTSTART, s, &e) < 0)
       log_warn("%s", e->msg);
   }
-  config_free(cfg);
+  config_free(loaded);
   error_free(e);
 }

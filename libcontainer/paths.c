@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -32,30 +33,86 @@ static int clone_onto(int tree, int target, bool recursive, struct error **err) 
   return 0;
 }
 
-static int mask_path(struct init_ctx *c, const char *path, int *empty_tmpfs, struct error **err) {
-  autoclose int target = root_open_nofollow(c->rootfd, path, O_PATH, NULL);
-  if (target < 0) {
+/* A masked path: its descriptor (not following a final link) and kind. */
+struct mask_target {
+  int fd;
+  bool dir;
+  const char *path;
+};
+
+static int open_mask_target(struct init_ctx *c, const char *path, struct mask_target *t,
+                            struct error **err) {
+  t->fd = -1;
+  t->path = path;
+  int fd = root_open_nofollow(c->rootfd, path, O_PATH, NULL);
+  if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR)
       return 0;
     return error_sys(err, errno, "open \"%s\"", path);
   }
   struct stat st;
-  if (fstat(target, &st) < 0)
-    return error_sys(err, errno, "stat \"%s\"", path);
-  if (S_ISLNK(st.st_mode))
-    return 0; /* nothing to mask behind a link we refuse to follow */
-  if (S_ISDIR(st.st_mode)) {
-    if (*empty_tmpfs < 0) {
-      *empty_tmpfs = mount_make_fs("tmpfs", "tmpfs", "mode=0555",
-                                   MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
-      if (*empty_tmpfs < 0)
-        return -1;
-    }
-    return clone_onto(*empty_tmpfs, target, false, err);
+  if (fstat(fd, &st) < 0) {
+    int e = errno;
+    close(fd);
+    return error_sys(err, e, "stat \"%s\"", path);
   }
-  if (c->devnull_tree < 0)
-    return error_set(err, ENODEV, "no verified /dev/null to mask \"%s\" with", path);
-  return clone_onto(c->devnull_tree, target, false, err);
+  if (S_ISLNK(st.st_mode)) {
+    close(fd); /* nothing to mask behind a link we refuse to follow */
+    return 0;
+  }
+  t->fd = fd;
+  t->dir = S_ISDIR(st.st_mode);
+  return 0;
+}
+
+/* Attach tree (or, unless it is the last use, a clone of it) onto target.
+ * Using the original for the last target spares closing a detached mount,
+ * which waits for an RCU grace period. */
+static int mask_with(int tree, int target, bool last, struct error **err) {
+  if (!last)
+    return clone_onto(tree, target, false, err);
+  if (sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return error_sys(err, errno, "attach mount");
+  return 0;
+}
+
+static int mask_paths(struct init_ctx *c, char *const *paths, struct error **err) {
+  size_t n = strv_len(paths), ndirs = 0, nfiles = 0;
+  if (n == 0)
+    return 0;
+  struct mask_target *t = xcalloc(n, sizeof(*t));
+  int rc = 0, empty = -1;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    rc = open_mask_target(c, paths[i], &t[i], err);
+    if (rc == 0 && t[i].fd >= 0) {
+      if (t[i].dir)
+        ndirs++;
+      else
+        nfiles++;
+    }
+  }
+  if (rc == 0 && ndirs) {
+    empty = mount_make_fs("tmpfs", "tmpfs", "mode=0555", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+    if (empty < 0)
+      rc = -1;
+  }
+  if (rc == 0 && nfiles && c->devnull_tree < 0)
+    rc = error_set(err, ENODEV, "no verified /dev/null to mask files with");
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    if (t[i].fd < 0)
+      continue;
+    bool last = t[i].dir ? --ndirs == 0 : --nfiles == 0;
+    rc = mask_with(t[i].dir ? empty : c->devnull_tree, t[i].fd, last, err);
+    if (rc < 0)
+      error_object(err, t[i].path);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (t[i].fd >= 0)
+      close(t[i].fd);
+  free(t);
+  if (empty >= 0)
+    close(empty);
+  return rc;
 }
 
 static int readonly_path(struct init_ctx *c, const char *path, struct error **err) {
@@ -85,16 +142,9 @@ int paths_mask_and_readonly(struct init_ctx *c, struct error **err) {
       error_object(err, l->readonly_paths[i]);
       return error_stage(err, "mount");
     }
-  int empty = -1;
-  int rc = 0;
-  for (size_t i = 0; rc == 0 && l->masked_paths && l->masked_paths[i]; i++)
-    if ((rc = mask_path(c, l->masked_paths[i], &empty, err)) < 0) {
-      error_object(err, l->masked_paths[i]);
-      error_stage(err, "mount");
-    }
-  if (empty >= 0)
-    close(empty);
-  return rc;
+  if (mask_paths(c, l->masked_paths, err) < 0)
+    return error_stage(err, "mount");
+  return 0;
 }
 
 /* Keep a detached clone of the host's /dev/null, checked to be 1:3. */

@@ -2,7 +2,7 @@
  *
  *   <root>/            0700, created on demand
  *   <root>/<id>/       0711, one per container, flock()ed by mutating verbs
- *     state.json       written atomically (tmp + fsync + rename)
+ *     state.json       written atomically (tmp + rename)
  *     config.json      the exact config the container was created with
  *     exec.fifo        present while the init waits for `start`
  *
