@@ -61,6 +61,7 @@ static void add_node(size_t n, void *arg) {
 }
 
 int nodemask_parse(const char *list, unsigned long *mask, size_t nbits) {
-  memset(mask, 0, (nbits + sizeof(unsigned long) * CHAR_BIT - 1) / CHAR_BIT);
+  size_t word = sizeof(unsigned long) * CHAR_BIT;
+  memset(mask, 0, (nbits + word - 1) / word * sizeof(unsigned long));
   return walk(list, nbits, add_node, mask);
 }

@@ -33,9 +33,15 @@ static int syntax_error(const char *buf, size_t len, struct error **err) {
   yajl_free(h);
   if (off > len)
     off = len;
-  /* yajl reports the byte after the offending token; step back onto it. */
+  /* yajl reports the byte after the offending token; step back onto it.
+   * Some errors are reported before the token: step over blanks onto it.
+   * A document cut short ends at its end. */
   if (off > 0 && st != yajl_status_ok)
     off--;
+  while (off < len && buf[off] != '\0' && strchr(" \t\r\n", buf[off]))
+    off++;
+  if (detail && strstr(detail, "premature EOF"))
+    off = len;
   size_t line = 1, col = 1;
   for (size_t i = 0; i < off; i++) {
     if (buf[i] == '\n') {
@@ -56,7 +62,11 @@ static int syntax_error(const char *buf, size_t len, struct error **err) {
   size_t dl = strlen(d);
   while (dl > 0 && (d[dl - 1] == ' ' || d[dl - 1] == '\n'))
     dl--;
-  if (len == 0 || strspn(buf, " \t\r\n") == len)
+  /* buf need not be NUL terminated: look at len bytes only. */
+  size_t blank = 0;
+  while (blank < len && strchr(" \t\r\n", buf[blank]) && buf[blank] != '\0')
+    blank++;
+  if (blank == len)
     error_set(err, EINVAL, "invalid JSON: empty document");
   else
     error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: %.*s", line, col,
@@ -65,10 +75,47 @@ static int syntax_error(const char *buf, size_t len, struct error **err) {
   return -1;
 }
 
+/* yajl frees (and vessel walks) the tree recursively: bound the nesting so
+ * that a hostile document cannot overflow the stack.  Go's encoding/json has
+ * the same limit. */
+#define JSON_MAX_DEPTH 10000
+
+static int check_depth(const char *buf, size_t len, struct error **err) {
+  size_t depth = 0, line = 1, col = 0;
+  bool in_str = false, esc = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = buf[i];
+    col++;
+    if (c == '\n') {
+      line++;
+      col = 0;
+    }
+    if (in_str) {
+      if (esc)
+        esc = false;
+      else if (c == '\\')
+        esc = true;
+      else if (c == '"')
+        in_str = false;
+    } else if (c == '"') {
+      in_str = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > JSON_MAX_DEPTH)
+        return error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: exceeded max depth of %d",
+                         line, col, JSON_MAX_DEPTH);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return 0;
+}
+
 int json_parse(const char *buf, size_t len, yajl_val *out, struct error **err) {
   char ebuf[256] = "";
   if (memchr(buf, '\0', len) != NULL)
     return error_set(err, EINVAL, "invalid JSON: NUL byte in document");
+  if (check_depth(buf, len, err) < 0)
+    return -1;
   /* yajl_tree_parse needs a NUL terminated string. */
   autofree char *copy = xstrndup(buf, len);
   yajl_val v = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
@@ -338,13 +385,64 @@ void jgen_map_close(struct jgen *g) { yajl_gen_map_close(g->g); }
 void jgen_array_open(struct jgen *g) { yajl_gen_array_open(g->g); }
 void jgen_array_close(struct jgen *g) { yajl_gen_array_close(g->g); }
 
+/* Length of the well-formed UTF-8 sequence at s (1 to 4), 0 if there is none
+ * (stray continuation byte, overlong form, surrogate, beyond U+10FFFF, cut
+ * short).  s is NUL terminated, so looking ahead stops at the end. */
+static size_t utf8_seq(const unsigned char *s) {
+  unsigned char c = s[0];
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (c == 0xe0 && s[1] < 0xa0) ||
+        (c == 0xed && s[1] > 0x9f))
+      return 0;
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80 ||
+        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+      return 0;
+    return 4;
+  }
+  return 0;
+}
+
 void jgen_str(struct jgen *g, const char *s) {
   if (s == NULL) {
     yajl_gen_null(g->g);
     return;
   }
-  if (yajl_gen_string(g->g, (const unsigned char *)s, strlen(s)) == yajl_gen_invalid_string)
+  /* yajl's own check lets overlong forms, surrogates and code points beyond
+   * U+10FFFF through: check strictly first. */
+  const unsigned char *p = (const unsigned char *)s;
+  size_t l;
+  while (*p && (l = utf8_seq(p)) > 0)
+    p += l;
+  if (*p == '\0' &&
+      yajl_gen_string(g->g, (const unsigned char *)s, strlen(s)) != yajl_gen_invalid_string)
+    return;
+  /* Not UTF-8 (a path in another encoding): replace each bad byte with
+   * U+FFFD, as Go's encoder does, and keep the rest of the text. */
+  p = (const unsigned char *)s;
+  char *fixed = xmalloc(strlen(s) * 3 + 1);
+  size_t n = 0;
+  while (*p) {
+    l = utf8_seq(p);
+    if (l == 0) {
+      memcpy(fixed + n, "\xef\xbf\xbd", 3);
+      n += 3;
+      p++;
+    } else {
+      memcpy(fixed + n, p, l);
+      n += l;
+      p += l;
+    }
+  }
+  if (yajl_gen_string(g->g, (const unsigned char *)fixed, n) == yajl_gen_invalid_string)
     yajl_gen_string(g->g, (const unsigned char *)"\xef\xbf\xbd", 3);
+  free(fixed);
 }
 
 void jgen_int(struct jgen *g, int64_t v) { yajl_gen_integer(g->g, (long long)v); }
@@ -420,14 +518,17 @@ void jgen_value(struct jgen *g, yajl_val v) {
 }
 
 char *jgen_finish(struct jgen *g, bool newline) {
-  const unsigned char *buf;
-  size_t len;
-  yajl_gen_get_buf(g->g, &buf, &len);
+  const unsigned char *buf = NULL;
+  size_t len = 0;
+  /* Nothing generated: yajl has no buffer yet. */
+  if (yajl_gen_get_buf(g->g, &buf, &len) != yajl_gen_status_ok || buf == NULL)
+    len = 0;
   /* yajl's beautifier ends the document with a newline already. */
   while (len > 0 && buf[len - 1] == '\n')
     len--;
   char *out = xmalloc(len + 2);
-  memcpy(out, buf, len);
+  if (len)
+    memcpy(out, buf, len);
   if (newline)
     out[len++] = '\n';
   out[len] = '\0';

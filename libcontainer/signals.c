@@ -50,8 +50,11 @@ int signal_parse(const char *s, int *sig) {
       char *end;
       if ((min && *rest != '+') || (!min && *rest != '-'))
         return -1;
+      /* Digits only: strtol would also take a sign or leading blanks. */
+      if (rest[1] < '0' || rest[1] > '9')
+        return -1;
       off = strtol(rest + 1, &end, 10);
-      if (*end != '\0' || rest[1] == '\0')
+      if (*end != '\0' || off > SIGRTMAX - SIGRTMIN)
         return -1;
       if (!min)
         off = -off;

@@ -149,18 +149,16 @@ ssize_t write_all(int fd, const void *buf, size_t n) {
 }
 
 int read_fd(int fd, char **out, size_t *len, size_t max, struct error **err) {
-  size_t cap = 4096, n = 0;
+  size_t cap = max < 4096 ? max : 4096, n = 0;
   char *buf = xmalloc(cap + 1);
   for (;;) {
-    if (n == cap) {
-      if (cap >= max) {
-        free(buf);
-        return error_set(err, EFBIG, "file larger than %zu bytes", max);
-      }
-      cap *= 2;
+    if (n == cap && cap < max) {
+      cap = cap > max / 2 ? max : cap * 2;
       buf = xrealloc(buf, cap + 1);
     }
-    ssize_t r = read(fd, buf + n, cap - n);
+    /* Full at max: one more byte (into the room kept for the NUL) tells a
+     * file of exactly max bytes from a larger one. */
+    ssize_t r = read(fd, buf + n, n < cap ? cap - n : 1);
     if (r < 0 && errno == EINTR)
       continue;
     if (r < 0) {
@@ -170,6 +168,10 @@ int read_fd(int fd, char **out, size_t *len, size_t max, struct error **err) {
     }
     if (r == 0)
       break;
+    if (n == cap) {
+      free(buf);
+      return error_set(err, EFBIG, "file larger than %zu bytes", max);
+    }
     n += (size_t)r;
   }
   buf[n] = '\0';

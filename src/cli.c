@@ -37,14 +37,16 @@ static int parse_bool_value(const char *v, bool *out) {
   return -1;
 }
 
-static int store(struct cli_opt *o, const char *dashes, const char *value, char **msg) {
+/* Messages spell the flag with one dash whatever the user typed, as Go's flag
+ * package (and so runc) does. */
+static int store(struct cli_opt *o, const char *value, char **msg) {
   o->seen = true;
   switch (o->kind) {
   case OPT_BOOL:
     if (value == NULL) {
       *(bool *)o->dest = true;
     } else if (parse_bool_value(value, (bool *)o->dest) < 0) {
-      *msg = xasprintf("invalid boolean value \"%s\" for flag %s%s", value, dashes, o->name);
+      *msg = xasprintf("invalid boolean value \"%s\" for -%s: parse error", value, o->name);
       return -1;
     }
     return 0;
@@ -57,7 +59,7 @@ static int store(struct cli_opt *o, const char *dashes, const char *value, char 
     errno = 0;
     long v = strtol(value, &end, 0);
     if (errno || *value == '\0' || *end != '\0') {
-      *msg = xasprintf("invalid value \"%s\" for flag %s%s: parse error", value, dashes, o->name);
+      *msg = xasprintf("invalid value \"%s\" for flag -%s: parse error", value, o->name);
       return -1;
     }
     *(long *)o->dest = v;
@@ -83,7 +85,7 @@ static int parse_flag(struct cli_opt *opts, size_t nopts, char *arg, char *next,
   char *eq = strchr(name, '=');
   size_t len = eq ? (size_t)(eq - name) : strlen(name);
   *consumed = 1;
-  if (len == 0) {
+  if (len == 0 || name[0] == '-') {
     *msg = xasprintf("bad flag syntax: %s", arg);
     return -1;
   }
@@ -105,21 +107,21 @@ static int parse_flag(struct cli_opt *opts, size_t nopts, char *arg, char *next,
     for (size_t i = 0; i < len; i++)
       for (size_t j = 0; j < nopts; j++)
         if (opts[j].short_name == name[i])
-          store(&opts[j], "-", NULL, msg);
+          store(&opts[j], NULL, msg);
     return 0;
   }
   if (o == NULL)
     goto undefined;
   if (o->kind == OPT_BOOL)
-    return store(o, dashes, eq ? eq + 1 : NULL, msg);
+    return store(o, eq ? eq + 1 : NULL, msg);
   if (eq)
-    return store(o, dashes, eq + 1, msg);
+    return store(o, eq + 1, msg);
   if (next == NULL) {
-    *msg = xasprintf("flag needs an argument: %s%.*s", dashes, (int)len, name);
+    *msg = xasprintf("flag needs an argument: -%.*s", (int)len, name);
     return -1;
   }
   *consumed = 2;
-  return store(o, dashes, next, msg);
+  return store(o, next, msg);
 undefined:
   *msg = xasprintf("flag provided but not defined: -%.*s", (int)len, name);
   return -1;
@@ -129,6 +131,10 @@ int cli_parse(struct cli_opt *opts, size_t nopts, int argc, char **argv, bool st
               char ***pos, int *npos, char **msg) {
   char **p = xcalloc((size_t)argc + 1, sizeof(char *));
   int n = 0;
+  /* Callers may free *pos whatever the result: it is NULL unless 0 is
+   * returned. */
+  *pos = NULL;
+  *npos = 0;
   *msg = NULL;
   for (int i = 0; i < argc; i++) {
     char *a = argv[i];
