@@ -43,10 +43,7 @@ void container_state_gen(struct jgen *g, const struct container_state *st,
   jgen_kv_str(g, "created", st->created);
   if (st->n_annotations) {
     jgen_key(g, "annotations");
-    jgen_map_open(g);
-    for (size_t i = 0; i < st->n_annotations; i++)
-      jgen_kv_str(g, st->annotation_keys[i], st->annotation_values[i]);
-    jgen_map_close(g);
+    jgen_strmap_sorted(g, st->annotation_keys, st->annotation_values, st->n_annotations);
   }
   jgen_kv_str(g, "owner", owner);
   jgen_map_close(g);

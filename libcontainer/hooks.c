@@ -29,10 +29,7 @@ char *hooks_state_json(const struct container_state *st, const char *status, pid
   jgen_kv_str(g, "bundle", st->bundle);
   if (st->n_annotations) {
     jgen_key(g, "annotations");
-    jgen_map_open(g);
-    for (size_t i = 0; i < st->n_annotations; i++)
-      jgen_kv_str(g, st->annotation_keys[i], st->annotation_values[i]);
-    jgen_map_close(g);
+    jgen_strmap_sorted(g, st->annotation_keys, st->annotation_values, st->n_annotations);
   }
   jgen_map_close(g);
   return jgen_finish(g, false);

@@ -489,6 +489,25 @@ void jgen_kv_strv(struct jgen *g, const char *k, char *const *v) {
   jgen_strv(g, v);
 }
 
+static char *const *sort_keys;
+
+static int cmp_index(const void *a, const void *b) {
+  return strcmp(sort_keys[*(const size_t *)a], sort_keys[*(const size_t *)b]);
+}
+
+void jgen_strmap_sorted(struct jgen *g, char *const *keys, char *const *values, size_t n) {
+  size_t *idx = xcalloc(n ? n : 1, sizeof(size_t));
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  sort_keys = keys;
+  qsort(idx, n, sizeof(size_t), cmp_index);
+  jgen_map_open(g);
+  for (size_t i = 0; i < n; i++)
+    jgen_kv_str(g, keys[idx[i]], values[idx[i]]);
+  jgen_map_close(g);
+  free(idx);
+}
+
 void jgen_value(struct jgen *g, yajl_val v) {
   if (v == NULL) {
     jgen_null(g);

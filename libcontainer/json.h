@@ -70,6 +70,8 @@ void jgen_kv_uint(struct jgen *g, const char *k, uint64_t v);
 void jgen_kv_bool(struct jgen *g, const char *k, bool v);
 void jgen_strv(struct jgen *g, char *const *v);
 void jgen_kv_strv(struct jgen *g, const char *k, char *const *v);
+/* A {string: string} object with its keys sorted, as Go marshals maps. */
+void jgen_strmap_sorted(struct jgen *g, char *const *keys, char *const *values, size_t n);
 /* Copy a parsed value into the output as it is. */
 void jgen_value(struct jgen *g, yajl_val v);
 /* Free the generator and return the text (with a trailing newline if asked). */

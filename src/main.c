@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
       i++;
       break;
     }
-    char **pos;
+    char **pos = NULL;
     int npos;
     int take = 1;
     /* Options taking a value consume the next argument when not given with '='. */
