@@ -207,25 +207,7 @@ static int handle_pidfd(struct parent *p, struct sync_msg *m, struct error **err
 
 static int handle_seccomp_fd(struct parent *p, struct sync_msg *m, struct error **err) {
   const struct seccomp_cfg *s = &p->c->cfg->linux.seccomp;
-  autofree char *state = state_json_for_hooks(p->st, "creating");
-  struct jgen *g = jgen_new(false);
-  jgen_map_open(g);
-  jgen_kv_str(g, "ociVersion", VESSEL_OCI_VERSION);
-  jgen_key(g, "fds");
-  jgen_array_open(g);
-  jgen_str(g, "seccompFd");
-  jgen_array_close(g);
-  jgen_kv_int(g, "pid", p->pid);
-  jgen_kv_str(g, "metadata", s->listener_metadata ? s->listener_metadata : "");
-  jgen_key(g, "state");
-  autojson sv = NULL;
-  if (json_parse(state, strlen(state), &sv, err) < 0) {
-    close(m->fd);
-    return -1;
-  }
-  jgen_value(g, sv);
-  jgen_map_close(g);
-  autofree char *doc = jgen_finish(g, false);
+  autofree char *doc = container_notify_state(p->st, s, p->pid, "creating");
   int r = seccomp_send_notify(s, m->fd, doc, err);
   close(m->fd);
   if (r < 0)

@@ -262,8 +262,7 @@ static int supervise(struct init_ctx *c, int sock, int *pidfd_io, pid_t *pid_io,
         return -1;
       break;
     case SYNC_SECCOMP_FD: {
-      autofree char *state = xasprintf("{\"ociVersion\":\"%s\",\"fds\":[\"seccompFd\"],\"pid\":%d}",
-                                       VESSEL_OCI_VERSION, pid);
+      autofree char *state = container_notify_state(c->st, &c->cfg->linux.seccomp, pid, "running");
       int r = seccomp_send_notify(&c->cfg->linux.seccomp, m.fd, state, err);
       close(m.fd);
       if (r < 0 || sync_send(sock, SYNC_SECCOMP_DONE, 0, -1, err) < 0)

@@ -54,6 +54,10 @@ int container_destroy(int rootfd, int dirfd, struct container_state *st, const s
                       struct error **err);
 /* Kill the init with SIGKILL and wait until it is gone (pidfd, no sleeps). */
 int container_kill_init_and_wait(const struct container_state *st, struct error **err);
+/* What the seccomp listener receives with the notify descriptor, as runc
+ * sends it: {"ociVersion","fds":["seccompFd"],"pid","metadata","state"}. */
+char *container_notify_state(const struct container_state *st, const struct seccomp_cfg *s,
+                             pid_t pid, const char *status);
 /* Run poststart hooks, logging failures as warnings as the spec asks (cfg:
  * the container's config when at hand, else it is read from dirfd). */
 void container_poststart(const struct container_state *st, int dirfd, const struct config *cfg);

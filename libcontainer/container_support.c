@@ -16,6 +16,7 @@
 #include "cgroups/cgroups.h"
 #include "container_internal.h"
 #include "hooks.h"
+#include "json.h"
 #include "log.h"
 #include "process_env.h"
 #include "syscalls.h"
@@ -177,6 +178,28 @@ int container_destroy(int rootfd, int dirfd, struct container_state *st, const s
   config_free(loaded);
   error_free(e);
   return state_dir_remove(rootfd, st->id, err);
+}
+
+char *container_notify_state(const struct container_state *st, const struct seccomp_cfg *s,
+                             pid_t pid, const char *status) {
+  autofree char *state = hooks_state_json(st, status, st->pid);
+  autojson sv = NULL;
+  struct jgen *g = jgen_new(false);
+  jgen_map_open(g);
+  jgen_kv_str(g, "ociVersion", VESSEL_OCI_VERSION);
+  jgen_key(g, "fds");
+  jgen_array_open(g);
+  jgen_str(g, "seccompFd");
+  jgen_array_close(g);
+  jgen_kv_int(g, "pid", pid);
+  jgen_kv_str(g, "metadata", s->listener_metadata ? s->listener_metadata : "");
+  jgen_key(g, "state");
+  if (json_parse(state, strlen(state), &sv, NULL) == 0)
+    jgen_value(g, sv);
+  else
+    jgen_null(g);
+  jgen_map_close(g);
+  return jgen_finish(g, false);
 }
 
 void container_poststart(const struct container_state *st, int dirfd, const struct config *cfg) {

@@ -60,20 +60,30 @@ int root_parent(int rootfd, const char *path, bool create, const char **last, st
   return root_open(rootfd, parent, O_PATH | O_DIRECTORY, err);
 }
 
+/* Join a and b with one slash. */
+static char *path_join(const char *a, const char *b) {
+  while (*b == '/')
+    b++;
+  if (*a == '\0')
+    return xstrdup(b);
+  return xasprintf("%s/%s", a, b);
+}
+
 int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err) {
-  char buf[PATH_MAX];
-  size_t n = 0;
-  int cur = -1;
-  const char *p = path;
-  if (strlen(path) >= sizeof(buf))
+  /* The common case: the directory exists. */
+  int fd = resolve(rootfd, path, O_PATH | O_DIRECTORY, 0, NULL);
+  if (fd >= 0)
+    return fd;
+  if (strlen(path) >= PATH_MAX)
     return error_set(err, ENAMETOOLONG, "path \"%s\" is too long", path);
-  /* Try the whole path first: the common case is that it exists. */
-  cur = resolve(rootfd, path, O_PATH | O_DIRECTORY, 0, NULL);
-  if (cur >= 0)
-    return cur;
-  cur = resolve(rootfd, "", O_PATH | O_DIRECTORY, 0, err);
+  autofree char *todo = xstrdup(path);
+  int links = 0;
+restart:;
+  autofree char *done = xstrdup("");
+  int cur = resolve(rootfd, "", O_PATH | O_DIRECTORY, 0, err);
   if (cur < 0)
     return -1;
+  const char *p = todo;
   while (*p) {
     while (*p == '/')
       p++;
@@ -81,39 +91,75 @@ int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err) 
       break;
     const char *end = strchr(p, '/');
     size_t clen = end ? (size_t)(end - p) : strlen(p);
-    if (n && n + 1 < sizeof(buf))
-      buf[n++] = '/';
-    memcpy(buf + n, p, clen);
-    n += clen;
-    buf[n] = '\0';
-    char comp[NAME_MAX + 1];
     if (clen > NAME_MAX) {
       close(cur);
       return error_set(err, ENAMETOOLONG, "path component of \"%s\" is too long", path);
     }
+    char comp[NAME_MAX + 1];
     memcpy(comp, p, clen);
     comp[clen] = '\0';
-    int next = resolve(rootfd, buf, O_PATH | O_DIRECTORY, 0, NULL);
+    p += clen;
+    autofree char *cand = path_join(done, comp);
+    int next = resolve(rootfd, cand, O_PATH | O_DIRECTORY, 0, NULL);
     if (next < 0 && errno == ENOENT) {
+      struct stat st;
+      if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+        /* A link to a directory that does not exist yet: make its target,
+         * resolved inside the rootfs like every link. */
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(cur, comp, target, sizeof(target) - 1);
+        close(cur);
+        if (n < 0)
+          return error_sys(err, errno, "readlink \"/%s\" in the container", cand);
+        if (++links > 40)
+          return error_set(err, ELOOP, "mkdir \"%s\" in the container: too many levels of symbolic links", path);
+        target[n] = '\0';
+        autofree char *base = target[0] == '/' ? xstrdup(target) : path_join(done, target);
+        char *again = path_join(base, p);
+        free(todo);
+        todo = again;
+        goto restart;
+      }
       if (strcmp(comp, "..") != 0 && mkdirat(cur, comp, mode) < 0 && errno != EEXIST) {
         int e = errno;
         close(cur);
-        return error_sys(err, e, "mkdir \"/%s\" in the container", buf);
+        return error_sys(err, e, "mkdir \"/%s\" in the container", cand);
       }
-      next = resolve(rootfd, buf, O_PATH | O_DIRECTORY, 0, NULL);
+      next = resolve(rootfd, cand, O_PATH | O_DIRECTORY, 0, NULL);
     }
     if (next < 0) {
       int e = errno;
       close(cur);
       if (e == ENOTDIR)
-        return error_set(err, e, "mkdir \"/%s\" in the container: not a directory", buf);
-      return error_sys(err, e, "open \"/%s\" in the container", buf);
+        return error_set(err, e, "mkdir \"/%s\" in the container: not a directory", cand);
+      return error_sys(err, e, "open \"/%s\" in the container", cand);
     }
     close(cur);
     cur = next;
-    p += clen;
+    free(done);
+    done = steal_ptr(cand);
   }
   return cur;
+}
+
+int root_dir_nosymlinks(int rootfd, const char *path, struct error **err) {
+  int fd = resolve(rootfd, path, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS, NULL);
+  if (fd < 0 && errno == ENOENT) {
+    int made = root_mkdir_p(rootfd, path, 0755, err);
+    if (made < 0)
+      return -1;
+    close(made);
+    fd = resolve(rootfd, path, O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS, NULL);
+  }
+  if (fd < 0) {
+    int e = errno;
+    if (e == ELOOP)
+      return error_set(err, e, "mount destination \"%s\" must not be reached through a symlink", path);
+    if (e == ENOTDIR)
+      return error_set(err, e, "mount destination \"%s\" is not a directory", path);
+    return error_sys(err, e, "open \"%s\" in the container", path);
+  }
+  return fd;
 }
 
 int root_mkfile_strict(int rootfd, const char *path, mode_t mode, struct error **err) {

@@ -24,6 +24,8 @@ int root_mkdir_p(int rootfd, const char *path, mode_t mode, struct error **err);
 /* Make sure path exists as a regular file (parents created); returns an
  * O_PATH descriptor of it.  An existing file is kept. */
 int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err);
+/* The directory path (made if missing), reached without any symlink. */
+int root_dir_nosymlinks(int rootfd, const char *path, struct error **err);
 /* Like root_mkfile, but no component may be a symlink and the result must be
  * a regular file or a character device (for /dev/console and device binds). */
 int root_mkfile_strict(int rootfd, const char *path, mode_t mode, struct error **err);

@@ -247,6 +247,23 @@ static int wait_for_start(struct init_ctx *c, struct error **err) {
   return 0;
 }
 
+/* Load the filter; a notify descriptor goes to the parent, which passes it
+ * to the listener before answering. */
+static int load_seccomp(struct init_ctx *c, struct error **err) {
+  int notify_fd = -1;
+  if (seccomp_filter_load(c->seccomp, &notify_fd, err) < 0)
+    return error_stage(err, "seccomp");
+  c->seccomp = NULL;
+  if (notify_fd < 0)
+    return 0;
+  struct sync_msg m;
+  int r = sync_send(c->sync_fd, SYNC_SECCOMP_FD, 0, notify_fd, err);
+  if (r == 0)
+    r = sync_expect(c->sync_fd, SYNC_SECCOMP_DONE, &m, err);
+  close(notify_fd);
+  return r;
+}
+
 /* From the final settings to execve, shared by the container's init and by
  * exec: descriptors, seccomp, user and capabilities, working directory,
  * executable lookup, "ready", the wait for `start` (init only), then the
@@ -258,21 +275,12 @@ _Noreturn void init_finish(struct init_ctx *c) {
   if (seal_fds(c, err) < 0)
     init_fail(c, e);
   bool nnp = c->proc->no_new_privileges;
-  int notify_fd = -1;
   /* Without no_new_privs loading a filter needs CAP_SYS_ADMIN: before the
-   * capabilities go.  With it, as late as possible (after the fifo). */
-  if (c->seccomp && (!nnp || seccomp_filter_wants_notify(c->seccomp))) {
-    if (seccomp_filter_load(c->seccomp, &notify_fd, err) < 0)
-      init_fail(c, (error_stage(err, "seccomp"), e));
-    if (notify_fd >= 0) {
-      struct sync_msg m;
-      if (sync_send(c->sync_fd, SYNC_SECCOMP_FD, 0, notify_fd, err) < 0 ||
-          sync_expect(c->sync_fd, SYNC_SECCOMP_DONE, &m, err) < 0)
-        init_fail(c, e);
-      close(notify_fd);
-    }
-    c->seccomp = NULL;
-  }
+   * capabilities go.  With it, as late as possible: a filter with notify
+   * rules just before "ready" (its descriptor goes to the listener through
+   * the parent), any other after the wait for `start`, right before execve. */
+  if (c->seccomp && !nnp && load_seccomp(c, err) < 0)
+    init_fail(c, e);
   if (process_finalize(c, err) < 0)
     init_fail(c, e);
   if (enter_cwd(c, err) < 0)
@@ -280,6 +288,8 @@ _Noreturn void init_finish(struct init_ctx *c) {
   autofree char *exe = NULL;
   if (exe_lookup(c->proc->args[0], env_get(c->env, "PATH"), &exe, err) < 0)
     init_fail(c, (error_stage(err, "exec"), e));
+  if (c->seccomp && seccomp_filter_wants_notify(c->seccomp) && load_seccomp(c, err) < 0)
+    init_fail(c, e);
   umask(c->proc->user.has_umask ? c->proc->user.umask : 022);
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
   if (sync_send(c->sync_fd, SYNC_READY, 0, -1, err) < 0)

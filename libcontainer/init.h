@@ -45,6 +45,11 @@ struct init_ctx {
   int pidfd;                        /* exec: the container init's pidfd */
   int setns_flags;                  /* exec: namespaces to join through pidfd */
   int console_master_sock;          /* the socket that gets the pty master, or -1 */
+  struct {
+    const char *dest;               /* mounts[].destination */
+    int fd;                         /* the mount vessel attached there */
+  } mounted[64];
+  size_t n_mounted;
   int parent_fds[4];                /* the parent's descriptors (the state
                                        lock among them): closed first thing */
 };
@@ -75,5 +80,6 @@ int paths_mask_and_readonly(struct init_ctx *c, struct error **err); /* paths.c 
 int process_prepare(struct init_ctx *c, const char **exe, struct error **err); /* process.c */
 int process_finalize(struct init_ctx *c, struct error **err);    /* process.c */
 _Noreturn void process_exec(struct init_ctx *c, const char *exe);  /* process.c */
+void process_reset_signals(void);                                  /* process.c */
 
 #endif

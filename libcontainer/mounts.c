@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -67,19 +69,68 @@ static char *describe(const struct mount_cfg *m) {
                    m->type ? ")" : "");
 }
 
+/* "/proc//sys/./kernel/" -> "/proc/sys/kernel" (lexically; ".." is left
+ * alone: the resolved target is checked as well). */
+static char *clean_path(const char *p) {
+  char *out = xmalloc(strlen(p) + 2);
+  size_t n = 0;
+  out[n++] = '/';
+  while (*p) {
+    while (*p == '/')
+      p++;
+    const char *e = strchr(p, '/');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    if (len == 0)
+      break;
+    if (!(len == 1 && p[0] == '.')) {
+      if (n > 1)
+        out[n++] = '/';
+      memcpy(out + n, p, len);
+      n += len;
+    }
+    p += len;
+  }
+  out[n] = '\0';
+  return out;
+}
+
 static bool is_inside_proc(const char *dest) {
-  return strncmp(dest, "/proc/", 6) == 0 || strcmp(dest, "/proc") == 0;
+  autofree char *d = clean_path(dest);
+  return strncmp(d, "/proc/", 6) == 0 || strcmp(d, "/proc") == 0;
+}
+
+static bool proc_allowed_path(const char *dest) {
+  autofree char *d = clean_path(dest);
+  for (size_t i = 0; i < ARRAY_SIZE(proc_allowed); i++)
+    if (strcmp(d, proc_allowed[i]) == 0)
+      return true;
+  return false;
+}
+
+static bool on_procfs(int fd) {
+  struct statfs sfs;
+  return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+static void mounted_add(struct init_ctx *c, const char *dest, int fd) {
+  if (c->n_mounted >= ARRAY_SIZE(c->mounted)) {
+    close(fd);
+    return;
+  }
+  c->mounted[c->n_mounted].dest = dest;
+  c->mounted[c->n_mounted].fd = fd;
+  c->n_mounted++;
 }
 
 static int check_proc_destination(const struct mount_cfg *m, struct error **err) {
   const char *t = m->type ? m->type : "";
   if (!is_inside_proc(m->destination))
     return 0;
-  if (strcmp(m->destination, "/proc") == 0 && strcmp(t, "proc") == 0)
+  autofree char *d = clean_path(m->destination);
+  if (strcmp(d, "/proc") == 0 && strcmp(t, "proc") == 0)
     return 0;
-  for (size_t i = 0; i < ARRAY_SIZE(proc_allowed); i++)
-    if (strcmp(m->destination, proc_allowed[i]) == 0 && mount_is_bind(m))
-      return 0;
+  if (proc_allowed_path(d) && mount_is_bind(m))
+    return 0;
   return error_set(err, EPERM, "\"%s\" cannot be mounted because it is inside /proc", m->destination);
 }
 
@@ -271,20 +322,25 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
         return -1;
     }
   }
-  /* proc and sysfs must land exactly on their path, not through a link. */
   int target;
   if (!bind && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0)) {
-    autoclose int probe = root_open_nofollow(c->rootfd, m->destination, O_PATH, NULL);
-    struct stat st;
-    if (probe >= 0 && fstat(probe, &st) == 0 && !S_ISDIR(st.st_mode))
-      return error_set(err, ENOTDIR, "mount destination \"%s\" is not a directory", m->destination);
-  }
-  if (is_dir)
+    /* proc and sysfs land exactly on their path: resolved once, with no
+     * symlink anywhere on the way, and mounted on that descriptor. */
+    target = root_dir_nosymlinks(c->rootfd, m->destination, err);
+  } else if (is_dir) {
     target = root_mkdir_p(c->rootfd, m->destination, 0755, err);
-  else
+  } else {
     target = root_mkfile(c->rootfd, m->destination, 0644, err);
+  }
   if (target < 0)
     return -1;
+  /* Whatever the path looks like (//proc, a link into /proc), a target that
+   * is on a procfs is refused unless it is one of the allowed files. */
+  if (strcmp(type, "proc") != 0 && on_procfs(target) && !proc_allowed_path(m->destination)) {
+    close(target);
+    return error_set(err, EPERM, "\"%s\" cannot be mounted because it is inside /proc",
+                     m->destination);
+  }
   if (m->tmpcopyup && strcmp(type, "tmpfs") == 0 && copy_tree(target, tree, err) < 0) {
     close(target);
     return -1;
@@ -293,7 +349,12 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
   close(target);
   if (r < 0)
     return -1;
-  return set_propagation(tree, m->propagation, err);
+  if (set_propagation(tree, m->propagation, err) < 0)
+    return -1;
+  /* Keep the mount: masked and read-only paths under it are resolved from
+   * it, not by name again (see paths.c). */
+  mounted_add(c, m->destination, steal_fd(tree));
+  return 0;
 }
 
 int mounts_apply(struct init_ctx *c, struct error **err) {

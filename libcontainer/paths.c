@@ -33,6 +33,33 @@ static int clone_onto(int tree, int target, bool recursive, struct error **err) 
   return 0;
 }
 
+/* Open path inside the container: relative to the mount vessel attached
+ * deepest above it (so that /proc/sys is the procfs vessel mounted, even if
+ * the image renames or swaps /proc meanwhile), else from the root. */
+static int open_in_container(struct init_ctx *c, const char *path, bool nofollow) {
+  size_t best = 0;
+  int bestfd = -1;
+  for (size_t i = 0; i < c->n_mounted; i++) {
+    const char *d = c->mounted[i].dest;
+    size_t l = strlen(d);
+    while (l > 1 && d[l - 1] == '/')
+      l--;
+    if (l > best && strncmp(path, d, l) == 0 && (path[l] == '/' || path[l] == '\0')) {
+      best = l;
+      bestfd = c->mounted[i].fd;
+    }
+  }
+  if (bestfd < 0)
+    return nofollow ? root_open_nofollow(c->rootfd, path, O_PATH, NULL)
+                    : root_open(c->rootfd, path, O_PATH, NULL);
+  const char *rel = path + best;
+  while (*rel == '/')
+    rel++;
+  struct open_how how = {.flags = O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0),
+                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
+  return (int)sys_openat2(bestfd, *rel ? rel : ".", &how, sizeof(how));
+}
+
 /* A masked path: its descriptor (not following a final link) and kind. */
 struct mask_target {
   int fd;
@@ -44,7 +71,7 @@ static int open_mask_target(struct init_ctx *c, const char *path, struct mask_ta
                             struct error **err) {
   t->fd = -1;
   t->path = path;
-  int fd = root_open_nofollow(c->rootfd, path, O_PATH, NULL);
+  int fd = open_in_container(c, path, true);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR)
       return 0;
@@ -116,7 +143,7 @@ static int mask_paths(struct init_ctx *c, char *const *paths, struct error **err
 }
 
 static int readonly_path(struct init_ctx *c, const char *path, struct error **err) {
-  autoclose int target = root_open(c->rootfd, path, O_PATH, NULL);
+  autoclose int target = open_in_container(c, path, false);
   if (target < 0) {
     if (errno == ENOENT || errno == ENOTDIR)
       return 0;

@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #define KEYCTL_SETPERM 5
+#define KEYCTL_DESCRIBE 6
 #endif
 #ifndef SYS_sched_setattr
 #define SYS_sched_setattr 314
@@ -90,8 +92,25 @@ static int join_keyring(struct init_ctx *c, struct error **err) {
       return 0;
     return error_sys(err, errno, "join session keyring \"%s\"", name);
   }
-  /* Make the keyring searchable by the container's processes, as runc does. */
-  syscall(SYS_keyctl, KEYCTL_SETPERM, key, 0x3f1f0000 | 0x080f0000);
+  /* Add user-search to the keyring's permissions, as runc does, and
+   * nothing more: other processes of the same uid get no write access. */
+  char desc[256];
+  long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof(desc) - 1);
+  unsigned long perm = 0x3f1b0000;
+  if (n > 0) {
+    desc[n < (long)sizeof(desc) ? n : (long)sizeof(desc) - 1] = '\0';
+    /* "type;uid;gid;perm;description" */
+    char *p = desc;
+    for (int field = 0; field < 3 && p; field++) {
+      p = strchr(p, ';');
+      if (p)
+        p++;
+    }
+    if (p)
+      perm = strtoul(p, NULL, 16);
+  }
+  if (syscall(SYS_keyctl, KEYCTL_SETPERM, key, perm | 0x00080000) < 0)
+    return error_sys(err, errno, "make session keyring \"%s\" searchable", name);
   return 0;
 }
 
@@ -183,7 +202,20 @@ int process_finalize(struct init_ctx *c, struct error **err) {
   return 0;
 }
 
+/* The user process starts with no signal blocked and every disposition at
+ * its default, whatever vessel's caller had blocked or ignored. */
+void process_reset_signals(void) {
+  struct sigaction dfl = {.sa_handler = SIG_DFL};
+  for (int s = 1; s < NSIG; s++)
+    if (s != SIGKILL && s != SIGSTOP)
+      sigaction(s, &dfl, NULL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 _Noreturn void process_exec(struct init_ctx *c, const char *exe) {
+  process_reset_signals();
   execve(exe, c->proc->args, c->env);
   int e = errno;
   char msg[512];

@@ -135,5 +135,8 @@ int rootfs_finalize(struct init_ctx *c, struct error **err) {
     close(c->devnull_tree);
     c->devnull_tree = -1;
   }
+  for (size_t i = 0; i < c->n_mounted; i++)
+    close(c->mounted[i].fd);
+  c->n_mounted = 0;
   return 0;
 }
