@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "log.h"
 #include "utils.h"
 
 int container_load(const struct runtime_opts *rt, const char *id, bool lock, int *dirfd,
@@ -92,7 +93,10 @@ int container_list(const struct runtime_opts *rt, struct container_info **out, s
     struct container_state st;
     struct error *e = NULL;
     if (state_read(fd, de->d_name, &st, &e) < 0) {
-      /* A directory without a readable state is not a container (yet). */
+      /* A directory without a state is not a container (yet); one whose
+       * state cannot be read is named, as runc names it. */
+      if (e->errnum != ENOENT)
+        log_warn("list: container \"%s\": %s", de->d_name, e->msg);
       error_free(e);
       close(fd);
       continue;

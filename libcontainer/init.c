@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -94,8 +95,19 @@ int init_fork_second_stage(struct init_ctx *c, struct error **err) {
 static int setup_namespaces(struct init_ctx *c, struct error **err) {
   const struct linux_cfg *l = &c->cfg->linux;
   if (c->two_stage) {
+    bool joined_user = c->ns_fd[NS_USER] >= 0;
     if (ns_join(c->ns_fd, err) < 0)
       return -1;
+    /* In a joined user namespace become its root: files made from now on
+     * need an owner that is mapped there. */
+    if (joined_user) {
+      if (setgroups(0, NULL) < 0 && errno != EPERM)
+        return error_sys(err, errno, "setgroups in the joined user namespace"),
+               error_stage(err, "namespace");
+      if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return error_sys(err, errno, "become root in the joined user namespace"),
+               error_stage(err, "namespace");
+    }
     if (c->unshare_flags & CLONE_NEWUSER) {
       if (unshare(CLONE_NEWUSER) < 0)
         return error_sys(err, errno, "unshare the user namespace"), error_stage(err, "namespace");

@@ -159,20 +159,30 @@ static int make_bind(struct init_ctx *c, const struct mount_cfg *m, bool *is_dir
   return fd;
 }
 
+/* mount_setattr keeps the atime mode in one field: changing it means
+ * clearing the whole field and setting the new mode (relatime is 0). */
+static void atime_fixup(struct vessel_mount_attr *a) {
+  const uint64_t modes = MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME;
+  bool change = (a->attr_set | a->attr_clr) & modes;
+  a->attr_clr &= ~modes;
+  if (change || (a->attr_clr & MOUNT_ATTR__ATIME))
+    a->attr_clr |= MOUNT_ATTR__ATIME;
+}
+
 static int set_attrs(int treefd, const struct mount_cfg *m, struct error **err) {
   bool atime = false;
   struct vessel_mount_attr a = {0};
   a.attr_set = ms_to_attr(m->flags, &atime);
   bool unused = false;
   a.attr_clr = ms_to_attr(m->clear, &unused);
-  if (atime)
+  if (atime || unused)
     a.attr_clr |= MOUNT_ATTR__ATIME;
+  atime_fixup(&a);
   if ((a.attr_set || a.attr_clr) && sys_mount_setattr(treefd, "", AT_EMPTY_PATH, &a) < 0)
     return error_sys(err, errno, "set mount attributes");
   if (m->rec_attr_set || m->rec_attr_clr) {
     struct vessel_mount_attr r = {.attr_set = m->rec_attr_set, .attr_clr = m->rec_attr_clr};
-    if (m->rec_attr_set & (MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME))
-      r.attr_clr |= MOUNT_ATTR__ATIME;
+    atime_fixup(&r);
     if (sys_mount_setattr(treefd, "", AT_EMPTY_PATH | AT_RECURSIVE, &r) < 0)
       return error_sys(err, errno, "set recursive mount attributes");
   }
@@ -194,10 +204,14 @@ static void fs_context_message(int fsfd, char *buf, size_t n) {
   }
 }
 
+/* Superblock flags a filesystem does not take are ignored, as mount(2)
+ * ignores them (acl on a tmpfs without ACL support, say). */
 static int sb_flag(int fsfd, unsigned long flags, unsigned long bit, const char *name) {
   if (!(flags & bit))
     return 0;
-  return sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, name, NULL, 0);
+  if (sys_fsconfig(fsfd, FSCONFIG_SET_FLAG, name, NULL, 0) < 0 && errno != EINVAL)
+    return -1;
+  return 0;
 }
 
 /* A detached mount of a new (or the shared) superblock of m->type. */

@@ -51,7 +51,9 @@ int rootfs_setup(struct init_ctx *c, struct error **err) {
   /* Nothing mounted from here on may propagate back to the host. */
   if (mount(NULL, "/", NULL, prop, NULL) < 0)
     return error_sys(err, errno, "set propagation of \"/\""), error_stage(err, "mount");
-  if ((prop & MS_SHARED) && make_parent_private(c->rootfs, err) < 0)
+  /* Unless every mount became a slave, the mount holding the rootfs may
+   * still be shared, and pivot_root refuses that. */
+  if ((!(prop & MS_REC) || !(prop & MS_SLAVE)) && make_parent_private(c->rootfs, err) < 0)
     return error_stage(err, "mount");
   if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return error_sys(err, errno, "bind the rootfs \"%s\" onto itself", c->rootfs),

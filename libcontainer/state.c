@@ -25,8 +25,10 @@ int state_validate_id(const char *id, struct error **err) {
     return error_set(err, EINVAL, "container id cannot be empty");
   if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > 1024)
     return error_set(err, EINVAL, "invalid container id format: \"%s\"", id);
+  /* runc's ^[\w+-\.]+$: the bracket holds the range '+'..'.', which has
+   * ',' in it too. */
   for (const char *p = id; *p; p++)
-    if (!isalnum((unsigned char)*p) && !strchr("_+-.", *p))
+    if (!isalnum((unsigned char)*p) && !strchr("_+,-.", *p))
       return error_set(err, EINVAL, "invalid container id format: \"%s\"", id);
   return 0;
 }
