@@ -37,6 +37,10 @@ typedef int (*event_sink)(const char *json, void *arg);
 int container_events(const struct runtime_opts *rt, const char *id, bool stats_only,
                      uint64_t interval_ms, event_sink sink, void *arg, struct error **err);
 
+/* 0 when the container exists, else its error ("container \"x\" does not
+ * exist"): lets a verb report that before the errors in its own values. */
+int container_exists(const struct runtime_opts *rt, const char *id, struct error **err);
+
 /* The pids in the container's cgroups. */
 int container_pids(const struct runtime_opts *rt, const char *id, pid_t **pids, size_t *n,
                    struct error **err);

@@ -255,6 +255,25 @@ static void test_failed_write_leaves_nothing(void **state) {
   state_free(&st);
 }
 
+/* A failure right after the container's directory was made removes it. */
+static void test_failure_after_mkdir(void **state) {
+  (void)state;
+  tree(false);
+  char *f = at("cpuset/cpuset.mems");
+  unlink(f);
+  free(f);
+  mkd("cpuset/cpuset.mems"); /* reading the parent's mems fails */
+  struct container_state st;
+  struct error *err = NULL;
+  assert_int_equal(create(NULL, NULL, &st, &err), -1);
+  assert_non_null(err);
+  assert_non_null(strstr(err->msg, "cpuset/cpuset.mems"));
+  error_free(err);
+  assert_false(exists("cpuset/ctr"));
+  assert_int_equal(st.n_cgroups, 0);
+  state_free(&st);
+}
+
 static void expect_refused(const char *path, const char *json, const char *msg) {
   struct container_state st;
   struct error *err = NULL;
@@ -546,6 +565,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_create_maps_every_resource, setup, teardown),
       cmocka_unit_test_setup_teardown(test_blkio_cfq_and_unlimited, setup, teardown),
       cmocka_unit_test_setup_teardown(test_failed_write_leaves_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_failure_after_mkdir, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_values_leave_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_systemd_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_devices_controller, setup, teardown),

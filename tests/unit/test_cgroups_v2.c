@@ -425,6 +425,25 @@ static void test_device_program_wildcards(void **state) {
   assert_string_equal(buf, "a *:* rwm");
 }
 
+static void test_default_rules(void **state) {
+  (void)state;
+  size_t n;
+  struct device_rule *v = cg_device_rules(NULL, &n);
+  assert_true(cg_device_rules_default(v, n));
+  free(v);
+  struct resources_cfg r;
+  parse_res("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}", &r);
+  v = cg_device_rules(&r, &n);
+  assert_true(cg_device_rules_default(v, n)); /* what `spec` writes */
+  free(v);
+  resources_cfg_free(&r);
+  parse_res("{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229}]}", &r);
+  v = cg_device_rules(&r, &n);
+  assert_false(cg_device_rules_default(v, n));
+  free(v);
+  resources_cfg_free(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_create_maps_every_resource, setup, teardown),
@@ -438,6 +457,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_oom_watch, setup, teardown),
       cmocka_unit_test(test_device_program),
       cmocka_unit_test(test_device_program_wildcards),
+      cmocka_unit_test(test_default_rules),
   };
   return cmocka_run_group_tests_name("cgroups_v2", tests, NULL, NULL);
 }
