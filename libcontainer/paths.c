@@ -92,11 +92,12 @@ static int open_mask_target(struct init_ctx *c, const char *path, struct mask_ta
   return 0;
 }
 
-/* Attach tree (or, unless it is the last use, a clone of it) onto target.
- * Using the original for the last target spares closing a detached mount,
- * which waits for an RCU grace period. */
-static int mask_with(int tree, int target, bool last, struct error **err) {
-  if (!last)
+/* The first target gets the tree itself; the others a clone of that, now
+ * attached, mount: kernels before 6.15 cannot clone a detached mount, and
+ * attaching the original spares closing a detached mount (which waits for
+ * an RCU grace period). */
+static int mask_with(int tree, int target, bool first, struct error **err) {
+  if (!first)
     return clone_onto(tree, target, false, err);
   if (sys_move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
     return error_sys(err, errno, "attach mount");
@@ -125,11 +126,16 @@ static int mask_paths(struct init_ctx *c, char *const *paths, struct error **err
   }
   if (rc == 0 && nfiles && c->devnull_tree < 0)
     rc = error_set(err, ENODEV, "no verified /dev/null to mask files with");
+  bool dir_used = false, file_used = false;
   for (size_t i = 0; i < n && rc == 0; i++) {
     if (t[i].fd < 0)
       continue;
-    bool last = t[i].dir ? --ndirs == 0 : --nfiles == 0;
-    rc = mask_with(t[i].dir ? empty : c->devnull_tree, t[i].fd, last, err);
+    bool first = t[i].dir ? !dir_used : !file_used;
+    rc = mask_with(t[i].dir ? empty : c->devnull_tree, t[i].fd, first, err);
+    if (t[i].dir)
+      dir_used = true;
+    else
+      file_used = true;
     if (rc < 0)
       error_object(err, t[i].path);
   }

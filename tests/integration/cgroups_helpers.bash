@@ -59,12 +59,8 @@ setup_file() {
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$r/etc/passwd"
 	printf 'root:x:0:\nnobody:x:65534:\n' >"$r/etc/group"
 	"$VESSEL" spec --bundle "$t"
-	local vm=
-	# The VM's 6.1 kernel cannot clone a detached mount, which masked
-	# directories are made of; what is masked does not matter here.
-	[ -n "${VESSEL_CGROUP2_VM:-}" ] && vm=' | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
 	update_config ".process.terminal = false | .process.args = [\"sh\"] | .root.path = \"$r\" |
-		.linux.cgroupsPath = \"@CGPATH@\"$vm" "$t"
+		.linux.cgroupsPath = \"@CGPATH@\"" "$t"
 	export FILE_DIR
 }
 
