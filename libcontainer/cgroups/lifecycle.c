@@ -158,9 +158,25 @@ static int kill_wait_pids(const pid_t *pids, size_t n, int64_t deadline, struct 
   return rc;
 }
 
+static bool is_leaf(const struct container_state *st, size_t i);
+
+/* Leftovers are killed only in cgroups vessel made for the container: a
+ * cgroupsPath naming a cgroup that existed before may hold processes that
+ * are not the container's. */
+static bool owns_leaves(const struct container_state *st) {
+  for (size_t i = 0; i < st->n_cgroups; i++)
+    if (is_leaf(st, i) && !st->cgroups[i].created)
+      return false;
+  return true;
+}
+
 static int kill_leftovers(const struct container_state *st, struct error **err) {
   if (cg_state_fake(st))
     return 0; /* the pids in a test tree are not its processes */
+  if (!owns_leaves(st)) {
+    log_debug("cgroups of \"%s\" existed before it: other processes in them are left alone", st->id);
+    return 0;
+  }
   int64_t deadline = now_ms() + KILL_WAIT_MS;
   const char *path;
   struct error *e = NULL;
