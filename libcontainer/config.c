@@ -59,6 +59,32 @@ static const char *hook_names[HOOK_KIND_COUNT] = {
 
 const char *hook_kind_name(enum hook_kind k) { return hook_names[k]; }
 
+int config_check_env(const char *entry, const char *path, size_t i, struct error **err) {
+  const char *eq = strchr(entry, '=');
+  if (eq == NULL)
+    return error_set(err, EINVAL, "%s[%zu]: invalid environment variable \"%s\": missing '='", path, i, entry);
+  if (eq == entry)
+    return error_set(err, EINVAL, "%s[%zu]: invalid environment variable \"%s\": name cannot be empty", path, i, entry);
+  return 0;
+}
+
+/* "1.2.3", "1.0.2-dev", "1.3" -> major, minor; -1 when it is not a version. */
+static int parse_version(const char *v, unsigned long *major, unsigned long *minor) {
+  char *end;
+  if (*v < '0' || *v > '9')
+    return -1;
+  *major = strtoul(v, &end, 10);
+  if (*end != '.' || end[1] < '0' || end[1] > '9')
+    return -1;
+  *minor = strtoul(end + 1, &end, 10);
+  if (*end == '.') {
+    if (end[1] < '0' || end[1] > '9')
+      return -1;
+    strtoul(end + 1, &end, 10);
+  }
+  return *end == '\0' || *end == '-' || *end == '+' ? 0 : -1;
+}
+
 static int parse_user(yajl_val v, const char *path, struct user_cfg *u, struct error **err) {
   char p[256];
   if (jget_u32(v, path, "uid", &u->uid, err) < 0 || jget_u32(v, path, "gid", &u->gid, err) < 0)
@@ -278,8 +304,14 @@ int config_parse_process(yajl_val v, const char *path, struct process_cfg *p,
     return error_set(err, EINVAL, "%s: must contain at least one entry", sp);
   if (nargs > 0 && p->args[0][0] == '\0')
     return error_set(err, EINVAL, "%s[0]: must not be empty", sp);
-  if (jget_strv(v, path, "env", &p->env, NULL, err) < 0)
+  size_t nenv = 0;
+  if (jget_strv(v, path, "env", &p->env, &nenv, err) < 0)
     return -1;
+  for (size_t i = 0; i < nenv; i++) {
+    jpath_key(sp, sizeof(sp), path, "env");
+    if (config_check_env(p->env[i], sp, i, err) < 0)
+      return -1;
+  }
   r = jget_str(v, path, "cwd", &p->cwd, err);
   if (r < 0)
     return -1;
@@ -420,7 +452,11 @@ static int parse_document(yajl_val doc, struct config *c, struct error **err) {
     return -1;
   if (r == 0 || c->oci_version[0] == '\0')
     return error_set(err, EINVAL, "ociVersion: missing required field");
-  if (c->oci_version[0] != '1' || (c->oci_version[1] != '.' && c->oci_version[1] != '\0'))
+  unsigned long major, minor;
+  if (parse_version(c->oci_version, &major, &minor) < 0)
+    return error_set(err, EINVAL, "ociVersion: \"%s\" is not a version (MAJOR.MINOR.PATCH)", c->oci_version);
+  /* 1.0.0 to 1.3.x: what this runtime implements. */
+  if (major != 1 || minor > 3)
     return error_set(err, EINVAL, "ociVersion: unsupported version \"%s\" (vessel supports %s to %s)",
                      c->oci_version, VESSEL_OCI_VERSION_MIN, VESSEL_OCI_VERSION);
   if ((r = jget_obj(doc, "", "root", &sub, err)) < 0)

@@ -372,6 +372,8 @@ size_t mount_option_names(const char **out, size_t max);
 /* Parse linux.uidMappings-style arrays. */
 int config_parse_id_mappings(yajl_val v, const char *path, const char *key,
                              struct id_mapping **out, size_t *n, struct error **err);
+/* A process.env entry is NAME=VALUE with a non-empty NAME (as runc checks). */
+int config_check_env(const char *entry, const char *path, size_t i, struct error **err);
 /* Check one sysctl key against the namespaces of c. */
 int config_validate_sysctl(const struct config *c, const char *key, struct error **err);
 /* Memory policy names (for `features`). */

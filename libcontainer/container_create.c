@@ -82,7 +82,7 @@ static int check_config(const struct config *cfg, const struct create_opts *o, b
       return error_set(err, ENODEV, "linux.netDevices: network device \"%s\" does not exist",
                        cfg->linux.net_devices[i].host_name),
              error_stage(err, "config");
-  if (!p->terminal && o->console_socket)
+  if ((!p->terminal || !o->detach) && o->console_socket)
     return error_set(err, EINVAL, "cannot use console socket if vessel will not detach or allocate tty"),
            error_stage(err, "config");
   return 0;
@@ -299,223 +299,235 @@ int write_pid_file(const char *path, pid_t pid, struct error **err) {
   return 0;
 }
 
+/* Everything one create owns, so that a failure at any step undoes exactly
+ * what was done. */
+struct job {
+  const struct runtime_opts *rt;
+  const struct create_opts *o;
+  bool use_fifo, rootless;
+  struct config *cfg;
+  char *rootfs;
+  struct init_ctx c;
+  struct container_state st;
+  struct parent p;
+  int rootfd, dirfd, sock[2], console_keep;
+  bool made_dir, made_cgroups;
+};
+
+static void job_init(struct job *j, const struct runtime_opts *rt, const struct create_opts *o,
+                     bool use_fifo) {
+  memset(j, 0, sizeof(*j));
+  j->rt = rt;
+  j->o = o;
+  j->use_fifo = use_fifo;
+  j->rootfd = j->dirfd = j->sock[0] = j->sock[1] = j->console_keep = -1;
+  struct init_ctx *c = &j->c;
+  c->join.v2dir = c->console_master_sock = c->pty_slave_fd = c->devnull_tree = -1;
+  c->procfd = c->rootfd = c->state_dirfd = -1;
+  for (int t = 0; t < NS_COUNT; t++)
+    c->ns_fd[t] = -1;
+  j->p = (struct parent){.c = c, .st = &j->st, .sock = -1, .pidfd = -1, .first_pidfd = -1,
+                         .procfd = -1};
+}
+
+/* Everything that can be checked before a side effect. */
+static int job_check(struct job *j, struct error **err) {
+  const struct create_opts *o = j->o;
+  if (state_validate_id(o->id, err) < 0 || config_load(o->bundle, &j->cfg, err) < 0)
+    return -1;
+  j->rootless = container_rootless(j->rt);
+  if (check_config(j->cfg, o, j->rootless, err) < 0 ||
+      check_rootfs(j->cfg, o->bundle, &j->rootfs, err) < 0)
+    return -1;
+  struct init_ctx *c = &j->c;
+  c->cfg = j->cfg;
+  c->proc = &j->cfg->process;
+  c->id = o->id;
+  c->bundle = o->bundle;
+  c->rootfs = j->rootfs;
+  c->no_pivot = o->no_pivot;
+  c->no_new_keyring = o->no_new_keyring;
+  c->detached = o->detach;
+  plan_namespaces(c, &j->cfg->linux);
+  if (container_prepare_process_fds(c, o, err) < 0 || ns_open_paths(&j->cfg->linux, c->ns_fd, err) < 0)
+    return -1;
+  if (j->cfg->linux.has_seccomp && seccomp_filter_build(&j->cfg->linux.seccomp, &c->seccomp, err) < 0)
+    return error_stage(err, "seccomp");
+  return 0;
+}
+
+/* The state directory and its first record, then the cgroups. */
+static int job_record(struct job *j, struct error **err) {
+  const struct create_opts *o = j->o;
+  const struct config *cfg = j->cfg;
+  struct container_state *st = &j->st;
+  j->rootfd = state_root_open(j->rt->root, true, err);
+  if (j->rootfd < 0)
+    return -1;
+  j->dirfd = state_dir_create(j->rootfd, o->id, err);
+  if (j->dirfd < 0)
+    return -1;
+  j->made_dir = true;
+  st->id = xstrdup(o->id);
+  st->oci_version = xstrdup(cfg->oci_version);
+  st->bundle = xstrdup(o->bundle);
+  st->rootfs = xstrdup(j->rootfs);
+  st->created = state_time_now();
+  st->owner_uid = geteuid();
+  st->annotation_keys = strv_dup(cfg->annotation_keys);
+  st->annotation_values = strv_dup(cfg->annotation_values);
+  st->n_annotations = cfg->n_annotations;
+  st->systemd_cgroup = j->rt->systemd_cgroup;
+  st->rootless = j->rootless;
+  st->use_terminal = cfg->process.terminal;
+  st->no_new_keyring = o->no_new_keyring;
+  /* The record exists before any side effect outside the state directory. */
+  if (state_write(j->dirfd, st, err) < 0 || container_save_config(j->dirfd, cfg, err) < 0)
+    return -1;
+  if (j->use_fifo) {
+    if (mkfifoat(j->dirfd, "exec.fifo", 0622) < 0)
+      return error_sys(err, errno, "create exec.fifo");
+    (void)!fchmodat(j->dirfd, "exec.fifo", 0622, 0);
+  }
+  struct cgroup_config cg = {.id = o->id, .cgroups_path = cfg->linux.cgroups_path,
+                             .systemd = j->rt->systemd_cgroup, .rootless = j->rootless,
+                             .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL};
+  j->made_cgroups = true;
+  if (cgroups_create(&cg, st, err) < 0)
+    return error_stage(err, "cgroup");
+  return state_write(j->dirfd, st, err);
+}
+
+/* The descriptors the init needs, then clone3. */
+static int job_clone(struct job *j, struct error **err) {
+  struct init_ctx *c = &j->c;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, j->sock) < 0)
+    return error_sys(err, errno, "socketpair");
+  c->sync_fd = j->sock[1];
+  c->st = &j->st;
+  if (j->use_fifo) {
+    c->state_dirfd = openat(j->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (c->state_dirfd < 0)
+      return error_sys(err, errno, "open the state directory");
+  }
+  if (container_env(c, j->o, err) < 0 || container_console_setup(c, j->o, &j->console_keep, err) < 0 ||
+      cgroup_join_prepare(&j->st, &c->join, err) < 0)
+    return -1;
+  int pidfd = -1;
+  struct vessel_clone_args ca = {.flags = (uint64_t)(unsigned)c->clone_flags | CLONE_PIDFD,
+                                 .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
+  c->self_join = j->st.n_cgroups > 0;
+  if (c->join.v2dir >= 0) {
+    ca.flags |= CLONE_INTO_CGROUP;
+    ca.cgroup = (uint64_t)c->join.v2dir;
+  }
+  fflush(NULL);
+  pid_t pid = (pid_t)sys_clone3(&ca);
+  if (pid < 0 && c->join.v2dir >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
+    /* A kernel without CLONE_INTO_CGROUP: the parent moves the init. */
+    ca.flags &= ~CLONE_INTO_CGROUP;
+    c->self_join = false;
+    pid = (pid_t)sys_clone3(&ca);
+  }
+  if (pid == 0) {
+    c->parent_fds[0] = j->sock[0];
+    c->parent_fds[1] = j->dirfd;
+    c->parent_fds[2] = j->rootfd;
+    c->parent_fds[3] = j->console_keep;
+    init_main(c);
+  }
+  int clone_errno = errno;
+  j->p.cgroup_joined = c->self_join;
+  cgroup_join_close(&c->join);
+  close(j->sock[1]);
+  j->sock[1] = -1;
+  ns_close_fds(c->ns_fd);
+  if (c->console_master_sock >= 0) {
+    close(c->console_master_sock);
+    c->console_master_sock = -1;
+  }
+  if (pid < 0)
+    return error_sys(err, clone_errno, "clone the container's init (flags %#x)", c->clone_flags),
+           error_stage(err, "namespace");
+  j->p.dirfd = j->dirfd;
+  j->p.sock = j->sock[0];
+  j->p.pidfd = pidfd;
+  j->p.pid = pid;
+  return 0;
+}
+
+/* Answer the init until it is ready, then the final record and pid file. */
+static int job_finish(struct job *j, struct error **err) {
+  struct container_state *st = &j->st;
+  if (!j->c.two_stage) {
+    /* The pid reaches state.json with the final write: until then the
+     * init dies with this process (parent-death signal), and the cgroups
+     * it is in are recorded already. */
+    st->pid = j->p.pid;
+    st->start_time = state_proc_start_time(j->p.pid);
+    if (join_cgroup(&j->p, err) < 0 || move_net_devices(&j->cfg->linux, j->p.pid, err) < 0)
+      return -1;
+  }
+  if (converse(&j->p, err) < 0 || (!j->p.cgroup_joined && join_cgroup(&j->p, err) < 0))
+    return -1;
+  st->created_ok = true;
+  if (state_write(j->dirfd, st, err) < 0)
+    return -1;
+  return j->o->pid_file ? write_pid_file(j->o->pid_file, st->pid, err) : 0;
+}
+
+static void job_free(struct job *j, bool failed) {
+  if (failed) {
+    if (j->p.first_pidfd >= 0)
+      kill_and_reap(j->p.first_pidfd);
+    kill_and_reap(j->p.pidfd);
+    if (j->made_cgroups)
+      cgroups_destroy(&j->st, NULL);
+    if (j->made_dir)
+      state_dir_remove(j->rootfd, j->o->id, NULL);
+  }
+  int fds[] = {j->p.pidfd, j->p.procfd, j->console_keep, j->sock[0], j->sock[1],
+               j->c.state_dirfd, j->dirfd, j->rootfd};
+  for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+    if (fds[i] >= 0)
+      close(fds[i]);
+  ns_close_fds(j->c.ns_fd);
+  seccomp_filter_free(j->c.seccomp);
+  strv_free(j->c.env);
+  cgroup_join_close(&j->c.join);
+  container_close_process_fds(&j->c);
+  state_free(&j->st);
+  config_free(j->cfg);
+  free(j->rootfs);
+}
+
 int container_create_process(const struct runtime_opts *rt, const struct create_opts *o,
                              bool use_fifo, struct created *out, struct error **err) {
   memset(out, 0, sizeof(*out));
   out->pidfd = out->sock = out->dirfd = out->console = -1;
-  if (state_validate_id(o->id, err) < 0)
+  struct job j;
+  job_init(&j, rt, o, use_fifo);
+  if (job_check(&j, err) < 0 || job_record(&j, err) < 0 || job_clone(&j, err) < 0 ||
+      job_finish(&j, err) < 0) {
+    job_free(&j, true);
     return -1;
-  autoconfig cfg = NULL;
-  if (config_load(o->bundle, &cfg, err) < 0)
-    return -1;
-  bool rootless = container_rootless(rt);
-  if (check_config(cfg, o, rootless, err) < 0)
-    return -1;
-  autofree char *rootfs = NULL;
-  if (check_rootfs(cfg, o->bundle, &rootfs, err) < 0)
-    return -1;
-
-  struct init_ctx c = {0};
-  c.join.v2dir = -1;
-  c.cfg = cfg;
-  c.proc = &cfg->process;
-  c.id = o->id;
-  c.bundle = o->bundle;
-  c.rootfs = rootfs;
-  c.no_pivot = o->no_pivot;
-  c.no_new_keyring = o->no_new_keyring;
-  c.detached = o->detach;
-  c.console_master_sock = -1;
-  c.pty_slave_fd = -1;
-  c.devnull_tree = -1;
-  c.procfd = -1;
-  c.rootfd = -1;
-  c.state_dirfd = -1;
-  plan_namespaces(&c, &cfg->linux);
-  if (container_prepare_process_fds(&c, o, err) < 0)
-    return -1;
-  if (ns_open_paths(&cfg->linux, c.ns_fd, err) < 0)
-    return -1;
-  int rc = -1;
-  int rootfd = -1, dirfd = -1, sock[2] = {-1, -1};
-  struct container_state st = {0};
-  struct parent p = {.c = &c, .st = &st, .sock = -1, .pidfd = -1, .first_pidfd = -1, .procfd = -1};
-  bool made_dir = false, made_cgroups = false;
-  int console_keep = -1;
-  if (cfg->linux.has_seccomp && seccomp_filter_build(&cfg->linux.seccomp, &c.seccomp, err) < 0) {
-    error_stage(err, "seccomp");
-    goto out;
   }
-  rootfd = state_root_open(rt->root, true, err);
-  if (rootfd < 0)
-    goto out;
-  dirfd = state_dir_create(rootfd, o->id, err);
-  if (dirfd < 0)
-    goto out;
-  made_dir = true;
-  st.id = xstrdup(o->id);
-  st.oci_version = xstrdup(cfg->oci_version);
-  st.bundle = xstrdup(o->bundle);
-  st.rootfs = xstrdup(rootfs);
-  st.created = state_time_now();
-  st.owner_uid = geteuid();
-  st.annotation_keys = strv_dup(cfg->annotation_keys);
-  st.annotation_values = strv_dup(cfg->annotation_values);
-  st.n_annotations = cfg->n_annotations;
-  st.systemd_cgroup = rt->systemd_cgroup;
-  st.rootless = rootless;
-  st.use_terminal = cfg->process.terminal;
-  st.no_new_keyring = o->no_new_keyring;
-  /* The record exists before any side effect outside the state directory. */
-  if (state_write(dirfd, &st, err) < 0)
-    goto out;
-  if (container_save_config(dirfd, cfg, err) < 0)
-    goto out;
-  if (use_fifo && mkfifoat(dirfd, "exec.fifo", 0622) < 0) {
-    error_sys(err, errno, "create exec.fifo");
-    goto out;
-  }
-  if (use_fifo)
-    (void)!fchmodat(dirfd, "exec.fifo", 0622, 0);
-  struct cgroup_config cg = {.id = o->id, .cgroups_path = cfg->linux.cgroups_path,
-                             .systemd = rt->systemd_cgroup,
-                             .rootless = rootless,
-                             .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL};
-  made_cgroups = true;
-  if (cgroups_create(&cg, &st, err) < 0) {
-    error_stage(err, "cgroup");
-    goto out;
-  }
-  if (state_write(dirfd, &st, err) < 0)
-    goto out;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock) < 0) {
-    error_sys(err, errno, "socketpair");
-    goto out;
-  }
-  c.sync_fd = sock[1];
-  c.st = &st;
-  if (use_fifo) {
-    c.state_dirfd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (c.state_dirfd < 0) {
-      error_sys(err, errno, "open the state directory");
-      goto out;
+  if (j.console_keep >= 0) {
+    out->console = terminal_recv_master(j.console_keep, err);
+    if (out->console < 0) {
+      job_free(&j, true);
+      return -1;
     }
   }
-  if (container_env(&c, o, err) < 0)
-    goto out;
-  if (container_console_setup(&c, o, &console_keep, err) < 0)
-    goto out;
-
-  if (cgroup_join_prepare(&st, &c.join, err) < 0)
-    goto out;
-  int pidfd = -1;
-  struct vessel_clone_args ca = {.flags = (uint64_t)(unsigned)c.clone_flags | CLONE_PIDFD,
-                                 .pidfd = (uint64_t)(uintptr_t)&pidfd, .exit_signal = SIGCHLD};
-  int cgfd = c.join.v2dir;
-  c.self_join = st.n_cgroups > 0;
-  if (cgfd >= 0) {
-    ca.flags |= CLONE_INTO_CGROUP;
-    ca.cgroup = (uint64_t)cgfd;
-  }
-  fflush(NULL);
-  pid_t pid = (pid_t)sys_clone3(&ca);
-  if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG || errno == ENOSYS)) {
-    /* A kernel without CLONE_INTO_CGROUP: the parent moves the init. */
-    ca.flags &= ~CLONE_INTO_CGROUP;
-    cgfd = -1;
-    c.self_join = false;
-    pid = (pid_t)sys_clone3(&ca);
-  }
-  if (pid == 0) {
-    c.parent_fds[0] = sock[0];
-    c.parent_fds[1] = dirfd;
-    c.parent_fds[2] = rootfd;
-    c.parent_fds[3] = console_keep;
-    init_main(&c);
-  }
-  int clone_errno = errno;
-  p.cgroup_joined = c.self_join;
-  cgroup_join_close(&c.join);
-  close(sock[1]);
-  sock[1] = -1;
-  ns_close_fds(c.ns_fd);
-  if (c.console_master_sock >= 0) {
-    close(c.console_master_sock);
-    c.console_master_sock = -1;
-  }
-  if (pid < 0) {
-    error_sys(err, clone_errno, "clone the container's init (flags %#x)", c.clone_flags);
-    error_stage(err, "namespace");
-    goto out;
-  }
-  p.dirfd = dirfd;
-  p.sock = sock[0];
-  p.pidfd = pidfd;
-  p.pid = pid;
-  if (!c.two_stage) {
-    /* The pid reaches state.json with the final write: until then the
-     * init dies with this process (parent-death signal), and the cgroups
-     * it is in are recorded already. */
-    st.pid = pid;
-    st.start_time = state_proc_start_time(pid);
-    if (join_cgroup(&p, err) < 0 || move_net_devices(&cfg->linux, pid, err) < 0)
-      goto out;
-  }
-  if (converse(&p, err) < 0)
-    goto out;
-  if (!p.cgroup_joined && join_cgroup(&p, err) < 0)
-    goto out;
-  st.created_ok = true;
-  if (state_write(dirfd, &st, err) < 0)
-    goto out;
-  if (o->pid_file && write_pid_file(o->pid_file, st.pid, err) < 0)
-    goto out;
-  if (console_keep >= 0) {
-    out->console = terminal_recv_master(console_keep, err);
-    if (out->console < 0)
-      goto out;
-  }
-  out->pidfd = steal_fd(p.pidfd);
-  out->sock = steal_fd(sock[0]);
-  out->dirfd = steal_fd(dirfd);
-  out->pid = st.pid;
-  out->st = st;
-  memset(&st, 0, sizeof(st));
-  out->cfg = steal_ptr(cfg);
-  rc = 0;
-out:
-  if (rc < 0) {
-    if (p.first_pidfd >= 0)
-      kill_and_reap(p.first_pidfd);
-    kill_and_reap(p.pidfd);
-    if (made_cgroups)
-      cgroups_destroy(&st, NULL);
-    if (made_dir)
-      state_dir_remove(rootfd, o->id, NULL);
-  }
-  if (p.pidfd >= 0)
-    close(p.pidfd);
-  if (p.procfd >= 0)
-    close(p.procfd);
-  if (console_keep >= 0)
-    close(console_keep);
-  if (sock[0] >= 0)
-    close(sock[0]);
-  if (sock[1] >= 0)
-    close(sock[1]);
-  if (c.state_dirfd >= 0)
-    close(c.state_dirfd);
-  if (dirfd >= 0)
-    close(dirfd);
-  if (rootfd >= 0)
-    close(rootfd);
-  ns_close_fds(c.ns_fd);
-  seccomp_filter_free(c.seccomp);
-  strv_free(c.env);
-  cgroup_join_close(&c.join);
-  container_close_process_fds(&c);
-  state_free(&st);
-  return rc;
+  out->pidfd = steal_fd(j.p.pidfd);
+  out->sock = steal_fd(j.sock[0]);
+  out->dirfd = steal_fd(j.dirfd);
+  out->pid = j.st.pid;
+  out->st = j.st;
+  memset(&j.st, 0, sizeof(j.st));
+  out->cfg = steal_ptr(j.cfg);
+  job_free(&j, false);
+  return 0;
 }
 
 int container_create(const struct runtime_opts *rt, const struct create_opts *o, struct error **err) {

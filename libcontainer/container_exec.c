@@ -106,6 +106,8 @@ static int build_process(const struct exec_opts *o, const struct config *cfg,
     }
   }
   for (size_t i = 0; o->env && o->env[i]; i++) {
+    if (config_check_env(o->env[i], "--env", i, err) < 0)
+      return -1;
     const char *eq = strchr(o->env[i], '=');
     autofree char *name = eq ? xstrndup(o->env[i], (size_t)(eq - o->env[i])) : xstrdup(o->env[i]);
     char **n = env_set(p->env, name, eq ? eq + 1 : "");
@@ -318,6 +320,11 @@ static int wait_foreground(int pidfd, int sigfd, int console, int *status, struc
 int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int *status,
                    struct error **err) {
   *status = 0;
+  /* The descriptors to pass on are checked before vessel opens any of its
+   * own, which could take their numbers. */
+  for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return error_set(err, EBADF, "file descriptor %d to preserve is not open", fd);
   struct container_state st;
   autoclose int dirfd = -1;
   if (container_load(rt, o->id, false, &dirfd, &st, err) < 0)
@@ -340,8 +347,12 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
     error_set(err, EINVAL, "cannot allocate tty if vessel will detach without setting console socket");
     goto out;
   }
-  if (!proc.terminal && o->console_socket) {
+  if ((!proc.terminal || !o->detach) && o->console_socket) {
     error_set(err, EINVAL, "cannot use console socket if vessel will not detach or allocate tty");
+    goto out;
+  }
+  if (proc.selinux_label && *proc.selinux_label && !selinux_host_enabled()) {
+    error_set(err, EINVAL, "selinux label is specified in config, but selinux is disabled or not supported");
     goto out;
   }
   initfd = sys_pidfd_open(st.pid, 0);

@@ -72,7 +72,9 @@ static int listen_fds(void) {
   uint64_t fds, pid;
   if (n == NULL || parse_u64(n, &fds) < 0 || fds == 0 || fds > 1024)
     return 0;
-  if (p && (parse_u64(p, &pid) < 0 || pid != (uint64_t)getpid()))
+  /* Only descriptors meant for this process, as systemd's activation
+   * protocol (and runc) has it: LISTEN_PID must name it. */
+  if (p == NULL || parse_u64(p, &pid) < 0 || pid != (uint64_t)getpid())
     return 0;
   return (int)fds;
 }

@@ -34,6 +34,13 @@ int log_init(const char *path, enum log_format format, bool debug,
   int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
   if (fd < 0)
     return error_sys(err, errno, "open log file \"%s\"", path);
+  /* Far from fds 3.. that a caller may want passed to the container
+   * (--preserve-fds, LISTEN_FDS). */
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, 1000);
+  if (high >= 0) {
+    close(fd);
+    fd = high;
+  }
   logger.fd = fd;
   logger.to_file = true;
   return 0;

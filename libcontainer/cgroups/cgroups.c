@@ -286,11 +286,38 @@ int cgroups_apply(const struct container_state *st, const struct resources_cfg *
 }
 
 /* One "[controllers:]path" spec of exec --cgroup. */
+/* Every controller named in "cpu,memory:" is one the container has. */
+static int check_controllers(const struct container_state *st, const char *only, struct error **err) {
+  autofree char *copy = xstrdup(only);
+  char *save = NULL;
+  for (char *c = strtok_r(copy, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+    bool found = false;
+    for (size_t i = 0; i < st->n_cgroups && !found; i++)
+      found = cg_list_has(st->cgroups[i].controller, c);
+    if (!found)
+      return error_set(err, EINVAL, "unknown controller %s in --cgroup", c);
+  }
+  return 0;
+}
+
 static int enter_spec(const struct container_state *st, const char *spec, char **only,
                       char **sub, struct error **err) {
   const char *colon = strchr(spec, ':');
   *only = colon ? xstrndup(spec, (size_t)(colon - spec)) : NULL;
-  *sub = cg_clean_path(colon ? colon + 1 : spec);
+  const char *path = colon ? colon + 1 : spec;
+  /* As runc: a sub-cgroup path stays below the container's cgroup. */
+  for (const char *p = path; *p;) {
+    const char *e = strchr(p, '/');
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (l == 2 && p[0] == '.' && p[1] == '.')
+      return error_set(err, EINVAL, "%s is not a sub cgroup path", path);
+    p += l;
+    while (*p == '/')
+      p++;
+  }
+  if (*only && st->cgroup_mode != CGROUP_MODE_V2 && check_controllers(st, *only, err) < 0)
+    return -1;
+  *sub = cg_clean_path(path);
   if ((*sub)[0] == '/') {
     char *rel = xstrdup(*sub + 1);
     free(*sub);

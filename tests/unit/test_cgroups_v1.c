@@ -426,11 +426,18 @@ static void test_enter(void **state) {
   assert_int_equal(cgroups_enter(&st, 77, "memory:sub", &err), 0);
   expect_file("memory/ctr/sub/cgroup.procs", "77\n");
   expect_file("cpu/ctr/cgroup.procs", "4242\n77\n");
-  char *specs[] = {"cpu:sub", "memory:../sub", NULL};
+  char *specs[] = {"cpu:sub", "memory:/sub", NULL};
   if (cgroups_enter_subs(&st, 78, specs, &err) < 0)
     fail_msg("%s", err->msg);
   expect_file("cpu/ctr/sub/cgroup.procs", "78\n");
   expect_file("memory/ctr/sub/cgroup.procs", "77\n78\n");
+  /* As runc: a sub-cgroup never climbs out, and controllers must exist. */
+  char *up[] = {"memory:../sub", NULL};
+  assert_int_equal(cgroups_enter_subs(&st, 80, up, &err), -1);
+  assert_error_msg(err, "../sub is not a sub cgroup path");
+  char *bogus[] = {"bogus:sub", NULL};
+  assert_int_equal(cgroups_enter_subs(&st, 80, bogus, &err), -1);
+  assert_error_msg(err, "unknown controller bogus in --cgroup");
   assert_int_equal(cgroups_enter(&st, 79, "missing", &err), -1);
   char *want = xasprintf("join cgroup \"%s/cpuset/ctr/missing\": no such file or directory", root);
   assert_error_msg(err, want);

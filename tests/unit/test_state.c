@@ -36,7 +36,7 @@ static void test_valid_ids(void **state) {
 static void test_invalid_ids(void **state) {
   (void)state;
   static const char *bad[] = {".", "..", "a/b", "/a", "a/", "../x", "a b", " a", "a\n", "a\tb",
-                              "a,b", "a:b", "a;b", "a*", "a?", "a$", "a\\b", "caf\xc3\xa9",
+                              "a:b", "a;b", "a*", "a?", "a$", "a\\b", "caf\xc3\xa9",
                               "a'b", "a\"b", "~a", "a=b", "a@b", "a#b", "%s"};
   for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
     struct error *err = NULL;
@@ -693,13 +693,13 @@ static void test_list(void **state) {
   }
   /* Not containers: no state yet, an invalid name, a file, a dot dir. */
   autofree char *p1 = xasprintf("%s/creating", dir);
-  autofree char *p2 = xasprintf("%s/bad,name", dir);
+  autofree char *p2 = xasprintf("%s/bad;name", dir);
   autofree char *p3 = xasprintf("%s/.hidden", dir);
   assert_int_equal(mkdir(p1, 0700), 0);
   assert_int_equal(mkdir(p2, 0700), 0);
   assert_int_equal(mkdir(p3, 0700), 0);
   unit_write_file(dir, "file", "x");
-  autofree char *bad = xasprintf("%s/bad,name", dir);
+  autofree char *bad = xasprintf("%s/bad;name", dir);
   unit_write_file(bad, "state.json", "{}");
 
   struct runtime_opts rt = {dir, false, NULL};
@@ -730,7 +730,7 @@ static void test_list(void **state) {
       "[{\"ociVersion\":\"1.3.0\",\"id\":\"alpha\",\"pid\":%d,\"status\":\"running\","
       "\"bundle\":\"/bundles/c1\",\"rootfs\":\"/bundles/c1/rootfs\","
       "\"created\":\"2024-01-02T03:04:05.123456789Z\","
-      "\"annotations\":{\"org.example/key\":\"value \\\"quoted\\\"\\n\",\"empty\":\"\"},"
+      "\"annotations\":{\"empty\":\"\",\"org.example/key\":\"value \\\"quoted\\\"\\n\"},"
       "\"owner\":\"%s\"},"
       "{\"ociVersion\":\"1.3.0\",\"id\":\"mid.1\",\"pid\":0,\"status\":\"stopped\","
       "\"bundle\":\"/bundles/c1\",\"rootfs\":\"/bundles/c1/rootfs\","
@@ -738,7 +738,7 @@ static void test_list(void **state) {
       "{\"ociVersion\":\"1.3.0\",\"id\":\"zeta\",\"pid\":0,\"status\":\"stopped\","
       "\"bundle\":\"/bundles/c1\",\"rootfs\":\"/bundles/c1/rootfs\","
       "\"created\":\"2024-01-02T03:04:05.123456789Z\","
-      "\"annotations\":{\"org.example/key\":\"value \\\"quoted\\\"\\n\",\"empty\":\"\"},"
+      "\"annotations\":{\"empty\":\"\",\"org.example/key\":\"value \\\"quoted\\\"\\n\"},"
       "\"owner\":\"%s\"}]\n",
       (int)getpid(), owner, owner, owner);
   assert_string_equal(out, want);
