@@ -245,8 +245,8 @@ static int converse(struct parent *p, struct error **err) {
       break;
     case SYNC_HOOKS_REQ: {
       autofree char *s = state_json_for_hooks(p->st, "creating");
-      if (hooks_run(cfg->hooks, HOOK_PRESTART, s, err) < 0 ||
-          hooks_run(cfg->hooks, HOOK_CREATE_RUNTIME, s, err) < 0)
+      if (hooks_run(cfg->hooks, HOOK_PRESTART, s, p->st->bundle, err) < 0 ||
+          hooks_run(cfg->hooks, HOOK_CREATE_RUNTIME, s, p->st->bundle, err) < 0)
         return -1;
       if (sync_send(p->sock, SYNC_HOOKS_DONE, 0, -1, err) < 0)
         return -1;
@@ -349,6 +349,9 @@ static int job_check(struct job *j, struct error **err) {
   c->no_new_keyring = o->no_new_keyring;
   c->detached = o->detach;
   plan_namespaces(c, &j->cfg->linux);
+  log_debug("create %s: bundle %s, rootfs %s", o->id, o->bundle, j->rootfs);
+  log_debug("create %s: clone3 flags %#x, unshare flags %#x%s", o->id, c->clone_flags,
+            c->unshare_flags, c->two_stage ? ", two stages" : "");
   if (container_prepare_process_fds(c, o, err) < 0 || ns_open_paths(&j->cfg->linux, c->ns_fd, err) < 0)
     return -1;
   if (j->cfg->linux.has_seccomp && seccomp_filter_build(&j->cfg->linux.seccomp, &c->seccomp, err) < 0)
@@ -389,12 +392,19 @@ static int job_record(struct job *j, struct error **err) {
       return error_sys(err, errno, "create exec.fifo");
     (void)!fchmodat(j->dirfd, "exec.fifo", 0622, 0);
   }
+  autoclose int journal = openat(j->dirfd, "cgroups.journal",
+                                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (journal < 0)
+    return error_sys(err, errno, "create cgroups.journal");
   struct cgroup_config cg = {.id = o->id, .cgroups_path = cfg->linux.cgroups_path,
                              .systemd = j->rt->systemd_cgroup, .rootless = j->rootless,
-                             .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL};
+                             .resources = cfg->linux.has_resources ? &cfg->linux.resources : NULL,
+                             .journal_fd = journal};
   j->made_cgroups = true;
   if (cgroups_create(&cg, st, err) < 0)
     return error_stage(err, "cgroup");
+  log_debug("create %s: %zu cgroup directories under \"%s\"", o->id, st->n_cgroups,
+            st->cgroups_path ? st->cgroups_path : "");
   return state_write(j->dirfd, st, err);
 }
 
@@ -471,6 +481,7 @@ static int job_finish(struct job *j, struct error **err) {
   if (converse(&j->p, err) < 0 || (!j->p.cgroup_joined && join_cgroup(&j->p, err) < 0))
     return -1;
   st->created_ok = true;
+  log_debug("create %s: init %d is ready", j->o->id, st->pid);
   if (state_write(j->dirfd, st, err) < 0)
     return -1;
   return j->o->pid_file ? write_pid_file(j->o->pid_file, st->pid, err) : 0;

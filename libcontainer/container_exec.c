@@ -369,6 +369,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   c.detached = o->detach;
   c.pidfd = initfd;
   c.setns_flags = namespaces_to_join(st.pid);
+  log_debug("exec %s: namespaces %#x of init %d", o->id, c.setns_flags, st.pid);
   struct create_opts co = {.id = o->id, .console_socket = o->console_socket,
                            .preserve_fds = o->preserve_fds, .detach = o->detach};
   if (container_prepare_process_fds(&c, &co, err) < 0 || container_env(&c, &co, err) < 0 ||

@@ -52,6 +52,8 @@ int write_pid_file(const char *path, pid_t pid, struct error **err);
  * poststop hooks, the state directory (cfg as for container_poststart). */
 int container_destroy(int rootfd, int dirfd, struct container_state *st, const struct config *cfg,
                       struct error **err);
+/* Add the cgroups a killed create made but did not record (cgroups.journal). */
+void container_recover_cgroups(int dirfd, struct container_state *st);
 /* Kill the init with SIGKILL and wait until it is gone (pidfd, no sleeps). */
 int container_kill_init_and_wait(const struct container_state *st, struct error **err);
 /* What the seccomp listener receives with the notify descriptor, as runc

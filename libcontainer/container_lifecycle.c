@@ -71,6 +71,7 @@ int container_start(const struct runtime_opts *rt, const char *id, struct error 
     }
   }
   unlinkat(dirfd, "exec.fifo", 0);
+  log_debug("start %s: init %d released", id, st.pid);
   container_poststart(&st, dirfd, NULL);
   rc = 0;
 out:
@@ -89,6 +90,7 @@ static int signal_init(const struct container_state *st, int sig, struct error *
     close(pidfd);
     return error_set(err, ESRCH, "container not running");
   }
+  log_debug("kill %s: signal %d to init %d", st->id, sig, st->pid);
   int r = sys_pidfd_send_signal(pidfd, sig, NULL, 0);
   int e = errno;
   close(pidfd);
@@ -153,6 +155,13 @@ int container_delete(const struct runtime_opts *rt, const char *id, bool force, 
       if (e->errnum != ENOENT)
         log_warn("%s; removing the state directory anyway", e->msg);
       error_free(e);
+      /* Cgroups a killed create made are still listed in its journal. */
+      struct container_state bare = {.id = xstrdup(id)};
+      container_recover_cgroups(dirfd, &bare);
+      int r = cgroups_destroy(&bare, err);
+      state_free(&bare);
+      if (r < 0)
+        return error_stage(err, "cgroup");
       return state_dir_remove(rootfd, id, err);
     }
     *err = e;
@@ -160,6 +169,7 @@ int container_delete(const struct runtime_opts *rt, const char *id, bool force, 
   }
   int rc = -1;
   enum container_status s = state_status(dirfd, &st);
+  log_debug("delete %s: %s%s", id, state_status_name(s), force ? ", forced" : "");
   if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force) {
     error_set(err, EBUSY, "cannot delete container %s that is not stopped: %s", id,
               state_status_name(s));

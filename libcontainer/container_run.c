@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,14 +91,25 @@ int container_run(const struct runtime_opts *rt, const struct create_opts *o, in
   int sigfd = -1;
   if (foreground)
     sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-  if (sync_send(cr.sock, SYNC_START, 0, -1, err) < 0) {
+  /* Go, then learn whether execve worked: the socket closes with it, or
+   * brings the reason it failed. */
+  struct sync_msg m;
+  if (sync_send(cr.sock, SYNC_START, 0, -1, err) < 0 ||
+      (sync_recv(cr.sock, &m, NULL) == 0 && m.type == SYNC_ERROR &&
+       (*err = m.err, error_wrap(err, "unable to start container process")))) {
     autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     container_destroy(rootfd, cr.dirfd, &cr.st, cr.cfg, NULL);
     created_free(&cr);
+    if (foreground)
+      sigprocmask(SIG_SETMASK, &old, NULL);
+    if (sigfd >= 0)
+      close(sigfd);
     return -1;
   }
   close(cr.sock);
   cr.sock = -1;
+  /* Other verbs (delete -f, pause) may act on the container while it runs. */
+  flock(cr.dirfd, LOCK_UN);
   container_poststart(&cr.st, cr.dirfd, cr.cfg);
   if (!foreground) {
     created_free(&cr);
@@ -116,7 +129,11 @@ int container_run(const struct runtime_opts *rt, const struct create_opts *o, in
     created_free(&cr);
     return -1;
   }
-  if (!o->keep) {
+  struct stat sb;
+  flock(cr.dirfd, LOCK_EX);
+  /* A delete --force while it ran has cleaned up already. */
+  bool gone = fstat(cr.dirfd, &sb) == 0 && sb.st_nlink == 0;
+  if (!o->keep && !gone) {
     autoclose int rootfd = open(rt->root, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     cr.st.pid = 0; /* the init is gone and reaped */
     if (container_destroy(rootfd, cr.dirfd, &cr.st, cr.cfg, err) < 0) {

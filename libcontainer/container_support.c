@@ -162,8 +162,34 @@ int container_kill_init_and_wait(const struct container_state *st, struct error 
   return 0;
 }
 
+/* Directories cgroups.journal lists that the state does not (a create
+ * killed between making them and writing the state) are the container's. */
+void container_recover_cgroups(int dirfd, struct container_state *st) {
+  autofree char *buf = NULL;
+  if (read_file_at(dirfd, "cgroups.journal", &buf, NULL, 1 << 20, NULL) < 0)
+    return;
+  char *save = NULL;
+  for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    char *tab = strchr(line, '\t');
+    if (tab == NULL || tab[1] != '/')
+      continue;
+    *tab = '\0';
+    bool known = false;
+    for (size_t i = 0; i < st->n_cgroups && !known; i++)
+      known = strcmp(st->cgroups[i].path, tab + 1) == 0;
+    if (known)
+      continue;
+    st->cgroups = xrealloc(st->cgroups, (st->n_cgroups + 1) * sizeof(*st->cgroups));
+    struct cgroup_dir *d = &st->cgroups[st->n_cgroups++];
+    d->controller = xstrdup(line);
+    d->path = xstrdup(tab + 1);
+    d->created = true;
+  }
+}
+
 int container_destroy(int rootfd, int dirfd, struct container_state *st, const struct config *cfg,
                       struct error **err) {
+  container_recover_cgroups(dirfd, st);
   if (container_kill_init_and_wait(st, err) < 0)
     return -1;
   if (cgroups_destroy(st, err) < 0)
@@ -174,7 +200,7 @@ int container_destroy(int rootfd, int dirfd, struct container_state *st, const s
     cfg = loaded;
   if (st->created_ok && cfg && cfg->hooks[HOOK_POSTSTOP].n) {
     autofree char *s = hooks_state_json(st, "stopped", 0);
-    if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, &e) < 0)
+    if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, st->bundle, &e) < 0)
       log_warn("%s", e->msg);
   }
   config_free(loaded);
@@ -211,7 +237,7 @@ void container_poststart(const struct container_state *st, int dirfd, const stru
     cfg = loaded;
   if (cfg && cfg->hooks[HOOK_POSTSTART].n) {
     autofree char *s = hooks_state_json(st, "running", st->pid);
-    if (hooks_run(cfg->hooks, HOOK_POSTSTART, s, &e) < 0)
+    if (hooks_run(cfg->hooks, HOOK_POSTSTART, s, st->bundle, &e) < 0)
       log_warn("%s", e->msg);
   }
   config_free(loaded);

@@ -47,7 +47,8 @@ static int bind_host_device(struct init_ctx *c, const struct device_cfg *d, stru
   return 0;
 }
 
-static int make_node(struct init_ctx *c, const struct device_cfg *d, struct error **err) {
+static int make_node(struct init_ctx *c, const struct device_cfg *d, bool strict,
+                     struct error **err) {
   const char *name;
   autoclose int dir = root_parent(c->rootfd, d->path, true, &name, err);
   if (dir < 0)
@@ -56,9 +57,16 @@ static int make_node(struct init_ctx *c, const struct device_cfg *d, struct erro
   mode_t perm = d->has_file_mode ? d->file_mode : 0666;
   dev_t dev = d->type == 'p' ? 0 : makedev((unsigned)d->major, (unsigned)d->minor);
   if (mknodat(dir, name, type | (perm & 07777), dev) < 0) {
-    if (errno == EEXIST)
-      return 0;
-    return error_sys(err, errno, "mknod \"%s\"", d->path);
+    if (errno != EEXIST)
+      return error_sys(err, errno, "mknod \"%s\"", d->path);
+    /* What is there already must be that very device (the spec says so
+     * for linux.devices); the defaults keep what the image has. */
+    struct stat st;
+    if (strict && (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                   (st.st_mode & S_IFMT) != type || (type != S_IFIFO && st.st_rdev != dev)))
+      return error_set(err, EEXIST, "\"%s\" exists in the container and is not the configured device",
+                       d->path);
+    return 0;
   }
   uid_t uid = d->has_uid ? d->uid : 0;
   gid_t gid = d->has_gid ? d->gid : 0;
@@ -69,11 +77,11 @@ static int make_node(struct init_ctx *c, const struct device_cfg *d, struct erro
   return 0;
 }
 
-static int create_device(struct init_ctx *c, const struct device_cfg *d, bool userns,
+static int create_device(struct init_ctx *c, const struct device_cfg *d, bool userns, bool strict,
                          struct error **err) {
   if (userns)
     return bind_host_device(c, d, err);
-  return make_node(c, d, err);
+  return make_node(c, d, strict, err);
 }
 
 static int make_links(struct init_ctx *c, struct error **err) {
@@ -106,11 +114,11 @@ int devices_setup(struct init_ctx *c, struct error **err) {
     bool configured = false;
     for (size_t j = 0; j < l->n_devices; j++)
       configured |= strcmp(l->devices[j].path, default_devices[i].path) == 0;
-    if (!configured && create_device(c, &default_devices[i], userns, err) < 0)
+    if (!configured && create_device(c, &default_devices[i], userns, false, err) < 0)
       goto fail;
   }
   for (size_t j = 0; j < l->n_devices; j++)
-    if (create_device(c, &l->devices[j], userns, err) < 0)
+    if (create_device(c, &l->devices[j], userns, true, err) < 0)
       goto fail;
   if (make_links(c, err) < 0)
     goto fail;

@@ -62,9 +62,15 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static _Noreturn void hook_child(const struct hook *h, int in, int out, int errfd) {
+static _Noreturn void hook_child(const struct hook *h, const char *cwd, int in, int out,
+                                 int errfd) {
   if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
     _exit(127);
+  /* Hooks run in the bundle, as runc runs them. */
+  if (cwd && chdir(cwd) < 0) {
+    dprintf(2, "chdir \"%s\": %s", cwd, errno_text(errno));
+    _exit(127);
+  }
   close_fds_from(3, NULL, 0);
   struct sigaction dfl = {.sa_handler = SIG_DFL};
   for (int s = 1; s < NSIG; s++)
@@ -90,7 +96,7 @@ static char *trimmed(struct capture *c) {
 }
 
 static int run_one(const struct hook *h, const char *kind, size_t idx, const char *state,
-                   struct error **err) {
+                   const char *cwd, struct error **err) {
   int in[2], out[2], errp[2];
   if (pipe2(in, O_CLOEXEC) < 0)
     return error_sys(err, errno, "pipe");
@@ -108,7 +114,7 @@ static int run_one(const struct hook *h, const char *kind, size_t idx, const cha
                                  .exit_signal = SIGCHLD};
   pid_t pid = (pid_t)sys_clone3(&ca);
   if (pid == 0)
-    hook_child(h, in[0], out[1], errp[1]);
+    hook_child(h, cwd, in[0], out[1], errp[1]);
   int e = errno;
   close(in[0]);
   close(out[1]);
@@ -193,11 +199,11 @@ static int run_one(const struct hook *h, const char *kind, size_t idx, const cha
 }
 
 int hooks_run(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
-              struct error **err) {
+              const char *cwd, struct error **err) {
   const struct hook_list *l = &hooks[kind];
   for (size_t i = 0; i < l->n; i++) {
     log_debug("running %s hook #%zu: %s", hook_kind_name(kind), i, l->v[i].path);
-    if (run_one(&l->v[i], hook_kind_name(kind), i, state_json, err) < 0) {
+    if (run_one(&l->v[i], hook_kind_name(kind), i, state_json, cwd, err) < 0) {
       error_object(err, l->v[i].path);
       return error_stage(err, "hook");
     }

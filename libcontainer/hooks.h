@@ -13,8 +13,9 @@
 /* The state document a hook reads on stdin. */
 char *hooks_state_json(const struct container_state *st, const char *status, pid_t pid);
 
-/* Run every hook of kind in order; the first failure stops and fails. */
+/* Run every hook of kind in order, in directory cwd (the bundle; NULL: the
+ * current one); the first failure stops and fails. */
 int hooks_run(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
-              struct error **err);
+              const char *cwd, struct error **err);
 
 #endif

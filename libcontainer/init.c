@@ -312,9 +312,9 @@ _Noreturn void init_finish(struct init_ctx *c) {
     if (sync_expect(c->sync_fd, SYNC_START, &m, err) < 0)
       _exit(1);
   }
-  /* exec: the socket stays open until execve closes it, which tells the
-   * parent the program started. */
-  if (!c->is_exec) {
+  /* exec and run: the socket stays open until execve closes it, which
+   * tells the parent the program started (or carries why it did not). */
+  if (c->state_dirfd >= 0) {
     close(c->sync_fd);
     c->sync_fd = -1;
   }
@@ -324,7 +324,7 @@ _Noreturn void init_finish(struct init_ctx *c) {
   }
   if (!c->is_exec && c->cfg->hooks[HOOK_START_CONTAINER].n) {
     autofree char *s = hooks_state_json(c->st, "created", getpid());
-    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, err) < 0) {
+    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, NULL, err) < 0) {
       dprintf(2, "vessel: %s\n", e->msg);
       _exit(1);
     }
@@ -378,7 +378,7 @@ _Noreturn void init_main(struct init_ctx *c) {
       init_fail(c, e);
   if (c->cfg->hooks[HOOK_CREATE_CONTAINER].n) {
     autofree char *s = hooks_state_json(c->st, "creating", c->host_pid);
-    if (hooks_run(c->cfg->hooks, HOOK_CREATE_CONTAINER, s, err) < 0)
+    if (hooks_run(c->cfg->hooks, HOOK_CREATE_CONTAINER, s, c->bundle, err) < 0)
       init_fail(c, e);
   }
   if (own_mntns && rootfs_pivot(c, err) < 0)

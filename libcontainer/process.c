@@ -27,6 +27,7 @@
 #include "log.h"
 #include "procfs.h"
 #include "process_env.h"
+#include "sync.h"
 #include "utils.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -218,6 +219,14 @@ _Noreturn void process_exec(struct init_ctx *c, const char *exe) {
   process_reset_signals();
   execve(exe, c->proc->args, c->env);
   int e = errno;
+  if (c->sync_fd >= 0) {
+    struct error *err = NULL;
+    error_sys(&err, e, "exec: \"%s\"", exe);
+    error_stage(&err, "exec");
+    sync_send_error(c->sync_fd, err);
+    error_free(err);
+    _exit(e == ENOENT ? 127 : 126);
+  }
   char msg[512];
   int n = snprintf(msg, sizeof(msg), "vessel: exec \"%s\": %s\n", exe, errno_text(e));
   if (n > 0)

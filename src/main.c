@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,9 @@ static int help(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  /* A reader that goes away (a hook that does not read its state, a closed
+   * stderr) is an error to report, not a reason to die. */
+  signal(SIGPIPE, SIG_IGN);
   struct global_opts g = {0};
   bool show_help = false, show_version = false;
   struct cli_opt opts[] = {

@@ -83,8 +83,15 @@ static int walk_create(const struct walk *w, const char *mount, const char *leaf
       goto fail;
     autofree char *next = xasprintf("%s/%s", cur, name);
     /* Recorded as soon as it exists, so that a failure below removes it. */
-    if (r == 1)
+    if (r == 1) {
       cg_state_add(st, w->ctrls, next, true);
+      /* The journal survives a vessel killed before the state is written:
+       * delete --force removes what it lists. */
+      if (w->cfg->journal_fd > 2) {
+        autofree char *line = xasprintf("%s\t%s\n", w->ctrls, next);
+        (void)!write(w->cfg->journal_fd, line, strlen(line));
+      }
+    }
     *made = r == 1;
     int nfd = cg_openat_dir(fd, cur, name, err);
     if (nfd < 0)

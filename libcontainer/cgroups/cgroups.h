@@ -42,6 +42,9 @@ struct cgroup_config {
   bool systemd;                           /* --systemd-cgroup */
   bool rootless;                          /* --rootless */
   const struct resources_cfg *resources;  /* may be NULL */
+  int journal_fd;                         /* each directory made is appended here
+                                             ("controller\tpath\n") as soon as it
+                                             exists; 0 (or any fd < 3): none */
 };
 
 /* Resolve the container's cgroup path, validate the resources against what

@@ -24,11 +24,15 @@ exe_of() { readlink "/proc/$1/exe"; }
 	assert_exist "$ROOT/c1/state.json"
 }
 
-@test "the state root and the container's state dir are 0700 (DESIGN.md; runc uses 0711 for the dir)" {
+@test "the state root is 0700, the container's state dir 0711 and exec.fifo 0622, as runc has them" {
+	# 0711 and 0622: a container user that is not root must still reach
+	# exec.fifo (through the directory's descriptor) to be started.
 	set_sh 'exec sleep 100'
 	run -0 create_ct c1
 	assert_equal "$(stat -c %a "$ROOT")" 700
-	assert_equal "$(stat -c %a "$ROOT/c1")" 700
+	assert_equal "$(stat -c %a "$ROOT/c1")" 711
+	assert_equal "$(stat -c %a "$ROOT/c1/exec.fifo")" 622
+	assert_equal "$(stat -c %a "$ROOT/c1/state.json")" 600
 }
 
 @test "create, start, running, kill, stopped, delete: the whole lifecycle" {
