@@ -89,7 +89,8 @@ vessel: $(CLI_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) src/cli.c src/cli.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-parameter $(ALL_LDFLAGS) -o $@ $< $(LIB) \
+	@echo "  TEST    $@"
+	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-parameter $(ALL_LDFLAGS) -o $@ $< $(LIB) \
 		$(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 unit: $(UNIT_BIN)
