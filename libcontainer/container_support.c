@@ -174,9 +174,18 @@ void container_recover_cgroups(int dirfd, struct container_state *st) {
     if (tab == NULL || tab[1] != '/')
       continue;
     *tab = '\0';
+    if (line[0] == '!') {
+      /* struck out: it existed before this container's create */
+      for (size_t i = 0; i < st->n_cgroups; i++)
+        if (st->cgroups[i].created && strcmp(st->cgroups[i].path, tab + 1) == 0 &&
+            strcmp(st->cgroups[i].controller, line + 1) == 0)
+          st->cgroups[i].created = false;
+      continue;
+    }
     bool known = false;
     for (size_t i = 0; i < st->n_cgroups && !known; i++)
-      known = strcmp(st->cgroups[i].path, tab + 1) == 0;
+      known = strcmp(st->cgroups[i].path, tab + 1) == 0 &&
+              strcmp(st->cgroups[i].controller, line) == 0;
     if (known)
       continue;
     st->cgroups = xrealloc(st->cgroups, (st->n_cgroups + 1) * sizeof(*st->cgroups));

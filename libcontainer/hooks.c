@@ -15,6 +15,7 @@
 
 #include "json.h"
 #include "log.h"
+#include "sigdefaults.h"
 #include "syscalls.h"
 #include "utils.h"
 
@@ -72,13 +73,7 @@ static _Noreturn void hook_child(const struct hook *h, const char *cwd, int in, 
     _exit(127);
   }
   close_fds_from(3, NULL, 0);
-  struct sigaction dfl = {.sa_handler = SIG_DFL};
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      sigaction(s, &dfl, NULL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+  process_reset_signals();
   char *fallback[] = {h->path, NULL};
   char *noenv[] = {NULL};
   char **argv = h->args && h->args[0] ? h->args : fallback;

@@ -80,6 +80,5 @@ int paths_mask_and_readonly(struct init_ctx *c, struct error **err); /* paths.c 
 int process_prepare(struct init_ctx *c, const char **exe, struct error **err); /* process.c */
 int process_finalize(struct init_ctx *c, struct error **err);    /* process.c */
 _Noreturn void process_exec(struct init_ctx *c, const char *exe);  /* process.c */
-void process_reset_signals(void);                                  /* process.c */
 
 #endif

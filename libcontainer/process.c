@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "init.h"
 #include "log.h"
 #include "procfs.h"
+#include "sigdefaults.h"
 #include "process_env.h"
 #include "sync.h"
 #include "utils.h"
@@ -201,18 +203,6 @@ int process_finalize(struct init_ctx *c, struct error **err) {
   if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return error_sys(err, errno, "set no_new_privs"), error_stage(err, "process");
   return 0;
-}
-
-/* The user process starts with no signal blocked and every disposition at
- * its default, whatever vessel's caller had blocked or ignored. */
-void process_reset_signals(void) {
-  struct sigaction dfl = {.sa_handler = SIG_DFL};
-  for (int s = 1; s < NSIG; s++)
-    if (s != SIGKILL && s != SIGSTOP)
-      sigaction(s, &dfl, NULL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 _Noreturn void process_exec(struct init_ctx *c, const char *exe) {

@@ -142,6 +142,9 @@ int main(int argc, char **argv) {
   /* A reader that goes away (a hook that does not read its state, a closed
    * stderr) is an error to report, not a reason to die. */
   signal(SIGPIPE, SIG_IGN);
+  /* A caller that ignores SIGCHLD would have the kernel reap vessel's
+   * children before it learns how they ended. */
+  signal(SIGCHLD, SIG_DFL);
   struct global_opts g = {0};
   bool show_help = false, show_version = false;
   struct cli_opt opts[] = {

@@ -78,20 +78,26 @@ static int walk_create(const struct walk *w, const char *mount, const char *leaf
       if (check_cpuset_parent(fd, cur, w->v2, w->cfg->resources, err) < 0)
         goto fail;
     }
+    autofree char *next = xasprintf("%s/%s", cur, name);
+    /* The journal survives a vessel killed before the state is written:
+     * delete --force removes what it lists. The line goes in before the
+     * mkdir, so no kill leaves a directory it does not name; one that
+     * turned out to exist already is struck out again with a '!' line. */
+    bool journaled = false;
+    if (w->cfg->journal_fd > 2 && !cg_exists(fd, name)) {
+      autofree char *line = xasprintf("%s\t%s\n", w->ctrls, next);
+      journaled = write(w->cfg->journal_fd, line, strlen(line)) == (ssize_t)strlen(line);
+    }
     int r = cg_mkdirat(fd, cur, name, err);
+    if (journaled && r != 1) {
+      autofree char *line = xasprintf("!%s\t%s\n", w->ctrls, next);
+      (void)!write(w->cfg->journal_fd, line, strlen(line));
+    }
     if (r < 0)
       goto fail;
-    autofree char *next = xasprintf("%s/%s", cur, name);
     /* Recorded as soon as it exists, so that a failure below removes it. */
-    if (r == 1) {
+    if (r == 1)
       cg_state_add(st, w->ctrls, next, true);
-      /* The journal survives a vessel killed before the state is written:
-       * delete --force removes what it lists. */
-      if (w->cfg->journal_fd > 2) {
-        autofree char *line = xasprintf("%s\t%s\n", w->ctrls, next);
-        (void)!write(w->cfg->journal_fd, line, strlen(line));
-      }
-    }
     *made = r == 1;
     int nfd = cg_openat_dir(fd, cur, name, err);
     if (nfd < 0)

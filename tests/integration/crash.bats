@@ -138,6 +138,21 @@ assert_cleaned() {
 	assert_not_exist "$ROOT/partial"
 }
 
+@test "delete -f of a killed create removes the cgroups its journal names, not one struck out as already there" {
+	local h=/sys/fs/cgroup/pids
+	[ -d "$h" ] || skip "no cgroup v1 pids hierarchy on this host"
+	# what a create killed mid-way leaves: its journal names both, and strikes
+	# out the one whose mkdir found it already there
+	mkdir "$h/$CG_NAME" "$h/$CG_NAME-r"
+	mkdir -p "$ROOT/killed"
+	printf 'pids\t%s\npids\t%s-r\n!pids\t%s\n' "$h/$CG_NAME" "$h/$CG_NAME" "$h/$CG_NAME" \
+		>"$ROOT/killed/cgroups.journal"
+	run -0 vessel delete -f killed
+	assert_not_exist "$ROOT/killed"
+	assert_not_exist "$h/$CG_NAME-r"
+	assert_dir_exist "$h/$CG_NAME"
+}
+
 @test "a state dir with a torn state.json is removed by delete -f" {
 	mkdir -p "$ROOT/torn"
 	printf '{"id": "torn", "pid": 12' >"$ROOT/torn/state.json"

@@ -360,6 +360,26 @@ caps_script='grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status'
 	assert_line "SigIgn:	0000000000000000"
 }
 
+@test "the process starts with nothing blocked or ignored, even 32 and 33, when the caller ignores and blocks every signal" {
+	gcc -O1 -o "$TEST_DIR/ignore_all" "$INTEGRATION_DIR/tools/ignore_all.c"
+	# the caller's state is what the tool claims
+	# (all but SIGKILL and SIGSTOP, which cannot be)
+	run -0 "$TEST_DIR/ignore_all" cat /proc/self/status
+	assert_line "SigBlk:	fffffffffffbfeff"
+	assert_line "SigIgn:	fffffffffffbfeff"
+	set_args grep -E "^Sig(Blk|Ign):" /proc/self/status
+	run -0 "$TEST_DIR/ignore_all" env VESSEL_TEST_TAG="$TAG" "$VESSEL" --root "$ROOT" run --bundle "$BUNDLE" p1 </dev/null
+	assert_line "SigBlk:	0000000000000000"
+	assert_line "SigIgn:	0000000000000000"
+	# and a hook the same
+	update_config '.hooks.poststart = [{"path": "/bin/sh", "args": ["sh", "-c", "grep -E \"^Sig(Blk|Ign):\" /proc/self/status > '"$TEST_DIR"'/hook.out"]}]'
+	set_args true
+	run -0 "$TEST_DIR/ignore_all" env VESSEL_TEST_TAG="$TAG" "$VESSEL" --root "$ROOT" run --bundle "$BUNDLE" p2 </dev/null
+	run -0 cat "$TEST_DIR/hook.out"
+	assert_line "SigBlk:	0000000000000000"
+	assert_line "SigIgn:	0000000000000000"
+}
+
 @test "the process starts with no signal blocked and none ignored (create and start)" {
 	set_args grep -E "^Sig(Blk|Ign):" /proc/self/status
 	# a caller that ignores some signals (nohup, shells) must not pass that on
