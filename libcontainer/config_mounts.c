@@ -10,14 +10,8 @@
 #include "config.h"
 #include "json.h"
 #include "log.h"
+#include "syscalls.h"
 #include "utils.h"
-
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-#ifndef MOUNT_ATTR_NOSYMFOLLOW
-#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
-#endif
 
 struct flag_opt {
   const char *name;

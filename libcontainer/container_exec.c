@@ -194,14 +194,7 @@ _Noreturn void exec_main(struct init_ctx *c) {
   if (c->self_join && cgroup_join_self(&c->join, err) < 0)
     init_fail(c, e);
   cgroup_join_close(&c->join);
-  c->procfd = procfs_open_root(err);
-  if (c->procfd < 0)
-    init_fail(c, e);
-  if (selinux_set_exec_label(c->proc->selinux_label, err) < 0 ||
-      selinux_set_key_label(c->proc->selinux_label, err) < 0)
-    init_fail(c, (error_stage(err, "selinux"), e));
-  if (apparmor_set_exec_profile(c->procfd, c->proc->apparmor_profile, err) < 0)
-    init_fail(c, (error_stage(err, "apparmor"), e));
+  init_open_proc_and_labels(c);
   /* Two stages when vessel could not join the pid namespace for its
    * children (rootless: that needs privilege in vessel's own namespace). */
   int flags = c->two_stage ? c->setns_flags : c->setns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);

@@ -49,6 +49,20 @@ _Noreturn void init_fail(struct init_ctx *c, struct error *e) {
   _exit(1);
 }
 
+/* The host's procfs, and through it the LSM labels the process will exec
+ * with: before the container's /proc exists, or when it cannot be trusted. */
+void init_open_proc_and_labels(struct init_ctx *c) {
+  struct error *e = NULL;
+  c->procfd = procfs_open_root(&e);
+  if (c->procfd < 0)
+    init_fail(c, e);
+  if (selinux_set_exec_label(c->proc->selinux_label, &e) < 0 ||
+      selinux_set_key_label(c->proc->selinux_label, &e) < 0)
+    init_fail(c, (error_stage(&e, "selinux"), e));
+  if (apparmor_set_exec_profile(c->procfd, c->proc->apparmor_profile, &e) < 0)
+    init_fail(c, (error_stage(&e, "apparmor"), e));
+}
+
 /* An unprivileged parent can only write our uid_map while we are dumpable
  * (else our /proc files belong to root); nothing of the container runs yet. */
 static int request_maps(struct init_ctx *c, struct error **err);
@@ -360,16 +374,7 @@ _Noreturn void init_main(struct init_ctx *c) {
   if (c->cfg->linux.ns[NS_NET].present && c->cfg->linux.ns[NS_NET].path == NULL &&
       netdev_loopback_up(err) < 0)
     init_fail(c, e);
-  c->procfd = procfs_open_root(err);
-  if (c->procfd < 0)
-    init_fail(c, e);
-  /* LSM labels are set through the host's procfs, before the container's
-   * /proc exists. */
-  if (selinux_set_exec_label(c->proc->selinux_label, err) < 0 ||
-      selinux_set_key_label(c->proc->selinux_label, err) < 0)
-    init_fail(c, (error_stage(err, "selinux"), e));
-  if (apparmor_set_exec_profile(c->procfd, c->proc->apparmor_profile, err) < 0)
-    init_fail(c, (error_stage(err, "apparmor"), e));
+  init_open_proc_and_labels(c);
   bool own_mntns = c->cfg->linux.ns[NS_MOUNT].present;
   if (own_mntns && rootfs_setup(c, err) < 0)
     init_fail(c, e);

@@ -60,6 +60,7 @@ _Noreturn void init_main(struct init_ctx *c);
 _Noreturn void init_finish(struct init_ctx *c);
 /* Report e to the parent and exit. */
 _Noreturn void init_fail(struct init_ctx *c, struct error *e);
+void init_open_proc_and_labels(struct init_ctx *c); /* or init_fail */
 /* Clone the process that goes on (CLONE_PARENT: vessel's child), hand its
  * pidfd to the parent and exit; returns 0 in the new process. */
 int init_fork_second_stage(struct init_ctx *c, struct error **err);

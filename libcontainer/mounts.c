@@ -26,13 +26,6 @@
 #include "syscalls.h"
 #include "utils.h"
 
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-#ifndef MOUNT_ATTR_NOSYMFOLLOW
-#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
-#endif
-
 /* Files of /proc that may be bind mounted over (lxcfs and friends), as in
  * runc; anything else inside /proc is refused. */
 static const char *proc_allowed[] = {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../libcontainer/container.h"
 #include "../libcontainer/error.h"
 #include "../libcontainer/log.h"
 #include "../libcontainer/utils.h"
@@ -254,4 +255,18 @@ const char *cli_root(const struct global_opts *g) {
     }
   }
   return "/run/vessel";
+}
+
+int cli_id_verb(const struct cli_cmd *cmd, struct global_opts *g, int argc, char **argv,
+                cli_id_fn fn) {
+  autofree char **pos = NULL;
+  int npos;
+  int r = cli_verb_parse(cmd, NULL, 0, argc, argv, false, &pos, &npos);
+  if (r >= 0)
+    return r;
+  if ((r = cli_check_args(cmd, NULL, 0, npos, 1, ARGS_EXACT)) >= 0)
+    return r;
+  struct runtime_opts rt = {cli_root(g), g->systemd_cgroup, g->rootless};
+  struct error *err = NULL;
+  return fn(&rt, pos[0], &err) < 0 ? cli_fail(err) : 0;
 }

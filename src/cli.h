@@ -73,4 +73,11 @@ int cli_fail(struct error *e);
 /* Resolve the state root for the global options (--root, or the default). */
 const char *cli_root(const struct global_opts *g);
 
+/* A verb that takes no options and exactly one container id: parse, check,
+ * then fn(runtime options, id). Returns the exit status. */
+struct runtime_opts;
+typedef int (*cli_id_fn)(const struct runtime_opts *rt, const char *id, struct error **err);
+int cli_id_verb(const struct cli_cmd *cmd, struct global_opts *g, int argc, char **argv,
+                cli_id_fn fn);
+
 #endif

@@ -1,24 +1,23 @@
 /* state.c - `vessel state ID`. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 
 #include "../libcontainer/container.h"
+#include "../libcontainer/error.h"
 #include "../libcontainer/utils.h"
 #include "verbs.h"
 
-int cmd_state(const struct cli_cmd *cmd, struct global_opts *g, int argc, char **argv) {
-  autofree char **pos = NULL;
-  int npos;
-  int r = cli_verb_parse(cmd, NULL, 0, argc, argv, false, &pos, &npos);
-  if (r >= 0)
-    return r;
-  if ((r = cli_check_args(cmd, NULL, 0, npos, 1, ARGS_EXACT)) >= 0)
-    return r;
-  struct runtime_opts rt = {cli_root(g), g->systemd_cgroup, g->rootless};
-  struct error *err = NULL;
+static int print_state(const struct runtime_opts *rt, const char *id, struct error **err) {
   autofree char *out = NULL;
-  if (container_state_json(&rt, pos[0], &out, &err) < 0)
-    return cli_fail(err);
+  if (container_state_json(rt, id, &out, err) < 0)
+    return -1;
   fputs(out, stdout);
-  return fflush(stdout) == 0 ? 0 : 1;
+  if (fflush(stdout) != 0)
+    return error_sys(err, errno, "write the state");
+  return 0;
+}
+
+int cmd_state(const struct cli_cmd *cmd, struct global_opts *g, int argc, char **argv) {
+  return cli_id_verb(cmd, g, argc, argv, print_state);
 }

@@ -83,6 +83,11 @@ int cg_read_opt(int dirfd, const char *dir, const char *file, char **out, struct
 /* A number, "max" as UINT64_MAX. */
 int cg_read_u64(int dirfd, const char *dir, const char *file, uint64_t *out, struct error **err);
 bool cg_exists(int dirfd, const char *file);
+
+/* linux.resources.hugepageLimits into hugetlb.<size>.<limit> and, where the
+ * kernel has reservation accounting, hugetlb.<size>.<rsvd> (hugetlb.c). */
+int cg_apply_hugetlb(int fd, const char *dir, const struct resources_cfg *r, const char *limit,
+                     const char *rsvd, struct error **err);
 /* Hand an error over to *err (or drop it when *err is taken); returns -1. */
 int cg_error_move(struct error **err, struct error *e);
 /* "key value" lines: the value of key, or -1 when missing. */

@@ -225,20 +225,6 @@ static int apply_blkio(int fd, const char *dir, const struct resources_cfg *r, s
   return 0;
 }
 
-static int apply_hugetlb(int fd, const char *dir, const struct resources_cfg *r, struct error **err) {
-  for (size_t i = 0; i < r->n_hugepages; i++) {
-    const struct hugepage_limit *h = &r->hugepages[i];
-    char file[96];
-    snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", h->page_size);
-    if (cg_writef(fd, dir, file, err, "%" PRIu64, h->limit) < 0)
-      return -1;
-    snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes", h->page_size);
-    if (cg_exists(fd, file) && cg_writef(fd, dir, file, err, "%" PRIu64, h->limit) < 0)
-      return -1;
-  }
-  return 0;
-}
-
 static int apply_net(int fd, const char *dir, const char *ctrls, const struct resources_cfg *r,
                      struct error **err) {
   if (cg_list_has(ctrls, "net_cls") && r->has_net_class_id && r->net_class_id &&
@@ -300,7 +286,8 @@ int cg_v1_apply_one(const char *ctrls, int fd, const char *dir, const struct cg_
     return -1;
   if (cg_list_has(ctrls, "blkio") && apply_blkio(fd, dir, r, err) < 0)
     return -1;
-  if (cg_list_has(ctrls, "hugetlb") && apply_hugetlb(fd, dir, r, err) < 0)
+  if (cg_list_has(ctrls, "hugetlb") &&
+      cg_apply_hugetlb(fd, dir, r, "limit_in_bytes", "rsvd.limit_in_bytes", err) < 0)
     return -1;
   if (apply_net(fd, dir, ctrls, r, err) < 0)
     return -1;

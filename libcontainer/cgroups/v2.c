@@ -196,20 +196,6 @@ static int apply_io(int fd, const char *dir, const struct resources_cfg *r, stru
   return 0;
 }
 
-static int apply_hugetlb(int fd, const char *dir, const struct resources_cfg *r, struct error **err) {
-  for (size_t i = 0; i < r->n_hugepages; i++) {
-    const struct hugepage_limit *h = &r->hugepages[i];
-    char file[96];
-    snprintf(file, sizeof(file), "hugetlb.%s.max", h->page_size);
-    if (cg_writef(fd, dir, file, err, "%" PRIu64, h->limit) < 0)
-      return -1;
-    snprintf(file, sizeof(file), "hugetlb.%s.rsvd.max", h->page_size);
-    if (cg_exists(fd, file) && cg_writef(fd, dir, file, err, "%" PRIu64, h->limit) < 0)
-      return -1;
-  }
-  return 0;
-}
-
 static int apply_unified(int fd, const char *dir, const struct resources_cfg *r, struct error **err) {
   for (size_t i = 0; i < r->n_unified; i++) {
     const char *k = r->unified_keys[i];
@@ -257,7 +243,8 @@ int cg_v2_apply(int fd, const char *dir, const struct cg_apply_ctx *c, struct er
     return -1;
   if (r == NULL)
     return 0;
-  if (apply_cpuset(fd, dir, r, err) < 0 || apply_hugetlb(fd, dir, r, err) < 0 ||
+  if (apply_cpuset(fd, dir, r, err) < 0 ||
+      cg_apply_hugetlb(fd, dir, r, "max", "rsvd.max", err) < 0 ||
       cg_rdma_apply(fd, dir, r, err) < 0 || apply_unified(fd, dir, r, err) < 0)
     return -1;
   return 0;

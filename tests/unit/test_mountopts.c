@@ -7,13 +7,7 @@
 #include <sys/mount.h>
 
 #include "../../libcontainer/config.h"
-
-#ifndef MS_NOSYMFOLLOW
-#define MS_NOSYMFOLLOW 256
-#endif
-#ifndef MOUNT_ATTR_NOSYMFOLLOW
-#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
-#endif
+#include "../../libcontainer/syscalls.h"
 
 static void apply(struct mount_cfg *m, const char *opt, int want) {
   struct error *err = NULL;
