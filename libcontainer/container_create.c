@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,6 +63,13 @@ static int check_rootfs(const struct config *cfg, const char *bundle, char **out
   return 0;
 }
 
+/* Intel RDT is resctrl, mounted at /sys/fs/resctrl where the CPU has it. */
+#define RDTGROUP_SUPER_MAGIC 0x7655821
+static bool host_has_resctrl(void) {
+  struct statfs sf;
+  return statfs("/sys/fs/resctrl", &sf) == 0 && sf.f_type == RDTGROUP_SUPER_MAGIC;
+}
+
 static int check_config(const struct config *cfg, const struct create_opts *o, bool rootless,
                         struct error **err) {
   if (!cfg->has_process)
@@ -76,6 +84,14 @@ static int check_config(const struct config *cfg, const struct create_opts *o, b
            error_stage(err, "config");
   if (p->terminal && o->detach && !o->console_socket)
     return error_set(err, EINVAL, "cannot allocate tty if vessel will detach without setting console socket"),
+           error_stage(err, "config");
+  /* Refused rather than ignored: a container that asked for a cache or
+   * bandwidth partition must not run without one. */
+  if (cfg->linux.has_intel_rdt)
+    return error_set(err, EOPNOTSUPP, "%s",
+                     host_has_resctrl()
+                         ? "intelRdt is specified in config, but vessel does not support Intel RDT"
+                         : "intelRdt is specified in config, but Intel RDT is not supported or enabled"),
            error_stage(err, "config");
   for (size_t i = 0; i < cfg->linux.n_net_devices; i++)
     if (!netdev_exists(cfg->linux.net_devices[i].host_name))

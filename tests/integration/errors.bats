@@ -294,3 +294,12 @@ fails_with() {
 	assert_nothing_left e1
 	run -1 grep -F "$TEST_DIR/src" /proc/self/mountinfo
 }
+
+@test "linux.intelRdt is refused, not ignored: the host has no resctrl, or vessel has no Intel RDT" {
+	update_config '.linux.intelRdt = {"closID": "c1", "l3CacheSchema": "L3:0=f"}'
+	local why="Intel RDT is not supported or enabled"
+	# resctrl's magic number
+	[ "$(stat -f -c %t /sys/fs/resctrl 2>/dev/null)" = 7655821 ] && why="vessel does not support Intel RDT"
+	create_fails "$RT_NAME: intelRdt is specified in config, but $why"
+	run_fails "$RT_NAME: intelRdt is specified in config, but $why"
+}
