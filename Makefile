@@ -87,7 +87,7 @@ vessel: $(CLI_OBJ) $(LIB)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB) src/cli.c src/cli.h
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/cgtree.h $(LIB) src/cli.c src/cli.h
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-unused-parameter $(ALL_LDFLAGS) -o $@ $< $(LIB) \

@@ -1,6 +1,7 @@
 /* test_cgroups.c - cgroup layout detection, path resolution, conversions,
  * flag value syntaxes and resource validation, on test trees. */
 #include "unit.h"
+#include "cgtree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,25 +11,6 @@
 #include "../../libcontainer/cgroups/cgroups.h"
 #include "../../libcontainer/cgroups/internal.h"
 #include "../../libcontainer/json.h"
-
-static char *root;
-
-static void mkd(const char *rel) {
-  char *p = xasprintf("%s/%s", root, rel);
-  char *cmd = xasprintf("mkdir -p '%s'", p);
-  assert_int_equal(system(cmd), 0);
-  free(cmd);
-  free(p);
-}
-
-static void put(const char *rel, const char *content) {
-  char *p = xasprintf("%s/%s", root, rel);
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(content, f);
-  fclose(f);
-  free(p);
-}
 
 static int setup(void **state) {
   (void)state;

@@ -2,6 +2,7 @@
  * v2 test trees, and the effective resources `update` keeps (merge, write
  * back, read back). */
 #include "unit.h"
+#include "cgtree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,27 +13,6 @@
 #include "../../libcontainer/cgroups/internal.h"
 #include "../../libcontainer/container_cgroups.h"
 #include "../../libcontainer/json.h"
-
-static char *root;
-
-static char *at(const char *rel) { return xasprintf("%s/%s", root, rel); }
-
-static void mkd(const char *rel) {
-  char *p = at(rel);
-  char *cmd = xasprintf("mkdir -p '%s'", p);
-  assert_int_equal(system(cmd), 0);
-  free(cmd);
-  free(p);
-}
-
-static void put(const char *rel, const char *content) {
-  char *p = at(rel);
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(content, f);
-  fclose(f);
-  free(p);
-}
 
 static int setup(void **state) {
   (void)state;

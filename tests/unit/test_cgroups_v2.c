@@ -2,6 +2,7 @@
  * conversions, controllers enabled in the parents, unified keys, freeze,
  * OOM watch) and the device program, run on a small eBPF interpreter. */
 #include "unit.h"
+#include "cgtree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,55 +14,6 @@
 #include "../../libcontainer/cgroups/cgroups.h"
 #include "../../libcontainer/cgroups/internal.h"
 #include "../../libcontainer/json.h"
-
-static char *root;
-
-static char *at(const char *rel) { return xasprintf("%s/%s", root, rel); }
-
-static void mkd(const char *rel) {
-  char *p = at(rel);
-  char *cmd = xasprintf("mkdir -p '%s'", p);
-  assert_int_equal(system(cmd), 0);
-  free(cmd);
-  free(p);
-}
-
-static void put(const char *rel, const char *content) {
-  char *p = at(rel);
-  FILE *f = fopen(p, "w");
-  assert_non_null(f);
-  fputs(content, f);
-  fclose(f);
-  free(p);
-}
-
-static char *get(const char *rel) {
-  char *p = at(rel), *out = NULL;
-  size_t len;
-  struct error *err = NULL;
-  if (read_file_at(AT_FDCWD, p, &out, &len, 1 << 20, &err) < 0) {
-    error_free(err);
-    out = NULL;
-  }
-  free(p);
-  return out;
-}
-
-static void expect_file(const char *rel, const char *content) {
-  char *got = get(rel);
-  if (got == NULL)
-    fail_msg("%s: missing", rel);
-  assert_string_equal(got, content);
-  free(got);
-}
-
-static bool exists(const char *rel) {
-  char *p = at(rel);
-  struct stat sb;
-  bool r = lstat(p, &sb) == 0;
-  free(p);
-  return r;
-}
 
 #define ALL "cpuset cpu io memory hugetlb pids rdma"
 
