@@ -11,7 +11,11 @@
 
 #include "unit.h"
 
+#include "../../libcontainer/cgroups/cgroups.h"
+#include "../../libcontainer/config.h"
 #include "../../libcontainer/error.h"
+#include "../../libcontainer/json.h"
+#include "../../libcontainer/state.h"
 #include "../../libcontainer/utils.h"
 
 static char *root; /* the tree */
@@ -61,4 +65,40 @@ static inline bool exists(const char *rel) {
   bool r = lstat(p, &sb) == 0;
   free(p);
   return r;
+}
+
+static inline int teardown(void **state) {
+  (void)state;
+  unit_rmrf(root);
+  free(root);
+  root = NULL;
+  return 0;
+}
+
+/* linux.resources from JSON; the test fails if it does not parse. */
+static inline void res_parse(const char *json, struct resources_cfg *r) {
+  yajl_val v;
+  struct error *err = NULL;
+  memset(r, 0, sizeof(*r));
+  assert_int_equal(json_parse(json, strlen(json), &v, &err), 0);
+  if (config_parse_resources(v, "linux.resources", r, &err) < 0)
+    fail_msg("%s", err->msg);
+  yajl_tree_free(v);
+}
+
+/* cgroups_create for a container "ctr" at cgroupsPath PATH in the tree,
+ * with the resources in JSON (or none). */
+static inline int tree_create(const char *path, const char *json, bool rootless,
+                              struct container_state *st, struct error **err) {
+  struct resources_cfg r;
+  if (json)
+    res_parse(json, &r);
+  memset(st, 0, sizeof(*st));
+  st->id = xstrdup("ctr");
+  struct cgroup_config cfg = {.root = root, .id = "ctr", .cgroups_path = path,
+                              .rootless = rootless, .resources = json ? &r : NULL};
+  int rc = cgroups_create(&cfg, st, err);
+  if (json)
+    resources_cfg_free(&r);
+  return rc;
 }

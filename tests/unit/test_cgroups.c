@@ -20,14 +20,6 @@ static int setup(void **state) {
   return root ? 0 : -1;
 }
 
-static int teardown(void **state) {
-  (void)state;
-  unit_rmrf(root);
-  free(root);
-  root = NULL;
-  return 0;
-}
-
 static void v1_tree(bool combined) {
   const char *c[] = {"cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd"};
   for (size_t i = 0; i < ARRAY_SIZE(c); i++)

@@ -21,14 +21,6 @@ static int setup(void **state) {
   return root ? 0 : -1;
 }
 
-static int teardown(void **state) {
-  (void)state;
-  unit_rmrf(root);
-  free(root);
-  root = NULL;
-  return 0;
-}
-
 static char *stats(const struct container_state *st) {
   struct jgen *g = jgen_new(false);
   struct error *err = NULL;
@@ -171,16 +163,6 @@ static void test_no_cgroups(void **state) {
   state_free(&st);
 }
 
-static void parse_res(const char *json, struct resources_cfg *r) {
-  yajl_val v;
-  struct error *err = NULL;
-  memset(r, 0, sizeof(*r));
-  assert_int_equal(json_parse(json, strlen(json), &v, &err), 0);
-  if (config_parse_resources(v, "r", r, &err) < 0)
-    fail_msg("%s", err->msg);
-  yajl_tree_free(v);
-}
-
 static char *gen(const struct resources_cfg *r) {
   struct jgen *g = jgen_new(false);
   cgroups_resources_gen(g, r);
@@ -191,11 +173,11 @@ static char *gen(const struct resources_cfg *r) {
 static void test_merge(void **state) {
   (void)state;
   struct resources_cfg eff, c;
-  parse_res("{\"memory\":{\"limit\":100,\"swap\":200},\"cpu\":{\"shares\":512,\"quota\":1000,"
+  res_parse("{\"memory\":{\"limit\":100,\"swap\":200},\"cpu\":{\"shares\":512,\"quota\":1000,"
             "\"period\":100000,\"cpus\":\"0-1\"},\"pids\":{\"limit\":5},\"blockIO\":{\"weight\":10},"
             "\"unified\":{\"memory.high\":\"5\"},\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}",
             &eff);
-  parse_res("{\"memory\":{\"limit\":300,\"reservation\":0,\"swap\":0},\"cpu\":{\"shares\":0,"
+  res_parse("{\"memory\":{\"limit\":300,\"reservation\":0,\"swap\":0},\"cpu\":{\"shares\":0,"
             "\"quota\":2000,\"period\":0,\"cpus\":\"\",\"mems\":\"0\"},\"pids\":{\"limit\":0},"
             "\"blockIO\":{\"weight\":0},\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":1}],"
             "\"unified\":{\"memory.high\":\"6\",\"memory.low\":\"1\"}}", &c);
@@ -208,7 +190,7 @@ static void test_merge(void **state) {
                          "\"unified\":{\"memory.high\":\"6\",\"memory.low\":\"1\"}}");
   /* and what is written reads back the same */
   struct resources_cfg back;
-  parse_res(s, &back);
+  res_parse(s, &back);
   char *s2 = gen(&back);
   assert_string_equal(s, s2);
   free(s);
@@ -235,7 +217,7 @@ static void test_gen_everything(void **state) {
       "\"priorities\":[{\"name\":\"eth0\",\"priority\":24}]},\"rdma\":{\"mlx\":{\"hcaHandles\":25,"
       "\"hcaObjects\":26}},\"unified\":{\"io.weight\":\"27\"}}";
   struct resources_cfg r;
-  parse_res(json, &r);
+  res_parse(json, &r);
   char *s = gen(&r);
   assert_string_equal(s, json);
   free(s);

@@ -47,37 +47,9 @@ static int setup(void **state) {
   return root ? 0 : -1;
 }
 
-static int teardown(void **state) {
-  (void)state;
-  unit_rmrf(root);
-  free(root);
-  root = NULL;
-  return 0;
-}
-
-static void parse_res(const char *json, struct resources_cfg *r) {
-  yajl_val v;
-  struct error *err = NULL;
-  memset(r, 0, sizeof(*r));
-  assert_int_equal(json_parse(json, strlen(json), &v, &err), 0);
-  if (config_parse_resources(v, "linux.resources", r, &err) < 0)
-    fail_msg("%s", err->msg);
-  yajl_tree_free(v);
-}
-
 static int create(const char *path, const char *json, struct container_state *st,
                   struct error **err) {
-  struct resources_cfg r;
-  if (json)
-    parse_res(json, &r);
-  memset(st, 0, sizeof(*st));
-  st->id = xstrdup("ctr");
-  struct cgroup_config cfg = {.root = root, .id = "ctr", .cgroups_path = path,
-                              .resources = json ? &r : NULL};
-  int rc = cgroups_create(&cfg, st, err);
-  if (json)
-    resources_cfg_free(&r);
-  return rc;
+  return tree_create(path, json, false, st, err);
 }
 
 static const char all_v1[] =
@@ -426,7 +398,7 @@ static void test_update_writes_only_changes(void **state) {
   if (create(NULL, "{\"pids\":{\"limit\":10},\"cpu\":{\"shares\":100}}", &st, &err) < 0)
     fail_msg("%s", err->msg);
   struct resources_cfg r;
-  parse_res("{\"pids\":{\"limit\":20},\"cpu\":{\"quota\":20000}}", &r);
+  res_parse("{\"pids\":{\"limit\":20},\"cpu\":{\"quota\":20000}}", &r);
   assert_int_equal(cgroups_update(&st, &r, &r, &err), 0);
   expect_file("pids/ctr/pids.max", "10\n20\n");
   expect_file("cpu/ctr/cpu.cfs_quota_us", "20000\n");
@@ -434,7 +406,7 @@ static void test_update_writes_only_changes(void **state) {
   /* The device rules are not written again. */
   expect_file("devices/ctr/devices.deny", "a\n");
   resources_cfg_free(&r);
-  parse_res("{\"cpu\":{\"shares\":1}}", &r);
+  res_parse("{\"cpu\":{\"shares\":1}}", &r);
   assert_int_equal(cgroups_apply(&st, &r, &err), -1);
   assert_error_msg(err, "the minimum allowed cpu-shares is 2");
   resources_cfg_free(&r);

@@ -29,38 +29,10 @@ static int setup(void **state) {
   return 0;
 }
 
-static int teardown(void **state) {
-  (void)state;
-  unit_rmrf(root);
-  free(root);
-  root = NULL;
-  return 0;
-}
-
-static void parse_res(const char *json, struct resources_cfg *r) {
-  yajl_val v;
-  struct error *err = NULL;
-  memset(r, 0, sizeof(*r));
-  assert_int_equal(json_parse(json, strlen(json), &v, &err), 0);
-  if (config_parse_resources(v, "linux.resources", r, &err) < 0)
-    fail_msg("%s", err->msg);
-  yajl_tree_free(v);
-}
-
 /* Device programs are not loaded into a test tree: rootless skips them. */
 static int create(const char *path, const char *json, struct container_state *st,
                   struct error **err) {
-  struct resources_cfg r;
-  if (json)
-    parse_res(json, &r);
-  memset(st, 0, sizeof(*st));
-  st->id = xstrdup("ctr");
-  struct cgroup_config cfg = {.root = root, .id = "ctr", .cgroups_path = path,
-                              .rootless = true, .resources = json ? &r : NULL};
-  int rc = cgroups_create(&cfg, st, err);
-  if (json)
-    resources_cfg_free(&r);
-  return rc;
+  return tree_create(path, json, true, st, err);
 }
 
 static void leaf(const char *rel, const char *controllers) {
@@ -129,16 +101,16 @@ static void test_memory_edge_values(void **state) {
   expect_file("ctr/pids.max", "max\n");
   expect_file("ctr/cpu.max", "max 20000\n");
   struct resources_cfg a, eff;
-  parse_res("{\"memory\":{\"limit\":100}}", &a);
-  parse_res("{\"memory\":{\"limit\":100,\"swap\":100}}", &eff);
+  res_parse("{\"memory\":{\"limit\":100}}", &a);
+  res_parse("{\"memory\":{\"limit\":100,\"swap\":100}}", &eff);
   /* memory equal to memory+swap: no swap */
   assert_int_equal(cgroups_update(&st, &a, &eff, &err), 0);
   expect_file("ctr/memory.swap.max", "max\n0\n");
   resources_cfg_free(&a);
   resources_cfg_free(&eff);
   /* quota alone: cpu.max takes the period from the effective set */
-  parse_res("{\"cpu\":{\"quota\":5000}}", &a);
-  parse_res("{\"cpu\":{\"quota\":5000,\"period\":20000}}", &eff);
+  res_parse("{\"cpu\":{\"quota\":5000}}", &a);
+  res_parse("{\"cpu\":{\"quota\":5000,\"period\":20000}}", &eff);
   assert_int_equal(cgroups_update(&st, &a, &eff, &err), 0);
   expect_file("ctr/cpu.max", "max 20000\n5000 20000\n");
   resources_cfg_free(&a);
@@ -323,7 +295,7 @@ enum { C = BPF_DEVCG_DEV_CHAR, B = BPF_DEVCG_DEV_BLOCK };
 static void test_device_program(void **state) {
   (void)state;
   struct resources_cfg r;
-  parse_res("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
+  res_parse("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},"
             "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rw\"},"
             "{\"allow\":true,\"type\":\"b\",\"major\":8,\"access\":\"r\"},"
             "{\"allow\":false,\"type\":\"b\",\"major\":8,\"minor\":1,\"access\":\"w\"}]}", &r);
@@ -384,12 +356,12 @@ static void test_default_rules(void **state) {
   assert_true(cg_device_rules_default(v, n));
   free(v);
   struct resources_cfg r;
-  parse_res("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}", &r);
+  res_parse("{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}", &r);
   v = cg_device_rules(&r, &n);
   assert_true(cg_device_rules_default(v, n)); /* what `spec` writes */
   free(v);
   resources_cfg_free(&r);
-  parse_res("{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229}]}", &r);
+  res_parse("{\"devices\":[{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229}]}", &r);
   v = cg_device_rules(&r, &n);
   assert_false(cg_device_rules_default(v, n));
   free(v);
