@@ -223,6 +223,27 @@ static void gen_cpuset(const struct container_state *st, struct jgen *g, bool v2
   jgen_map_close(g);
 }
 
+/* "memory": the page cache (the CACHE_KEY line of memory.stat), the four
+ * counters and memory.stat itself as "raw" (which takes STAT apart). The
+ * same shape on v1 and v2. */
+static void gen_memory(struct jgen *g, char *stat, const char *cache_key,
+                       const struct mem_entry *usage, const struct mem_entry *swap,
+                       const struct mem_entry *kernel, const struct mem_entry *tcp) {
+  jgen_key(g, "memory");
+  jgen_map_open(g);
+  uint64_t cache = 0;
+  if (stat)
+    cg_keyed_u64(stat, cache_key, &cache);
+  cg_kv_nonzero(g, "cache", cache);
+  gen_mem_entry(g, "usage", usage);
+  gen_mem_entry(g, "swap", swap);
+  gen_mem_entry(g, "kernel", kernel);
+  gen_mem_entry(g, "kernelTCP", tcp);
+  if (stat)
+    gen_raw(g, "raw", stat, NULL, NULL);
+  jgen_map_close(g);
+}
+
 static void v1_mem_entry(int fd, const char *dir, const char *prefix, struct mem_entry *m) {
   char f[96];
   snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
@@ -249,23 +270,7 @@ static void v1_memory(const struct container_state *st, struct jgen *g) {
     v1_mem_entry(fd, dir, "memory.kmem.tcp", &tcp);
     cg_read(fd, dir, "memory.stat", &stat, NULL);
   }
-  jgen_key(g, "memory");
-  jgen_map_open(g);
-  uint64_t cache = 0;
-  if (stat) {
-    autofree char *copy = xstrdup(stat);
-    for (char *l = strtok(copy, "\n"); l; l = strtok(NULL, "\n"))
-      if (strncmp(l, "cache ", 6) == 0)
-        parse_u64(l + 6, &cache);
-  }
-  cg_kv_nonzero(g, "cache", cache);
-  gen_mem_entry(g, "usage", &usage);
-  gen_mem_entry(g, "swap", &swap);
-  gen_mem_entry(g, "kernel", &kernel);
-  gen_mem_entry(g, "kernelTCP", &tcp);
-  if (stat)
-    gen_raw(g, "raw", stat, NULL, NULL);
-  jgen_map_close(g);
+  gen_memory(g, stat, "cache", &usage, &swap, &kernel, &tcp);
 }
 
 static void gen_pids(const struct container_state *st, struct jgen *g, bool v2) {
@@ -451,23 +456,9 @@ static void v2_memory(int fd, const char *dir, struct jgen *g) {
     if (swap.limit != UINT64_MAX)
       swap.limit += usage.limit;
   }
-  jgen_key(g, "memory");
-  jgen_map_open(g);
-  uint64_t cache = 0;
-  if (cg_read(fd, dir, "memory.stat", &stat, NULL) == 0) {
-    autofree char *copy = xstrdup(stat);
-    for (char *l = strtok(copy, "\n"); l; l = strtok(NULL, "\n"))
-      if (strncmp(l, "file ", 5) == 0)
-        parse_u64(l + 5, &cache);
-  }
-  cg_kv_nonzero(g, "cache", cache);
-  gen_mem_entry(g, "usage", &usage);
-  gen_mem_entry(g, "swap", &swap);
-  gen_mem_entry(g, "kernel", &none);
-  gen_mem_entry(g, "kernelTCP", &none);
-  if (stat)
-    gen_raw(g, "raw", stat, NULL, NULL);
-  jgen_map_close(g);
+  cg_read(fd, dir, "memory.stat", &stat, NULL);
+  /* page cache is "file" in v2's memory.stat */
+  gen_memory(g, stat, "file", &usage, &swap, &none, &none);
 }
 
 /* io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N wios=N ..." per device. */
