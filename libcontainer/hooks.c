@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "json.h"
@@ -55,12 +54,6 @@ static void capture_read(int fd, struct capture *c) {
     c->len += take;
     c->buf[c->len] = '\0';
   }
-}
-
-static int64_t now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static _Noreturn void hook_child(const struct hook *h, const char *cwd, int in, int out,

@@ -260,3 +260,9 @@ int close_fds_from(int from, const int *keep, size_t nkeep) {
   }
   return 0;
 }
+
+int64_t now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}

@@ -60,6 +60,9 @@ int parse_i64(const char *s, int64_t *out);
 /* Current time as RFC3339 with nanoseconds in UTC: 2006-01-02T15:04:05.999999999Z */
 char *rfc3339_now(bool nanoseconds);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+int64_t now_ms(void);
+
 /* Close every fd >= from except those listed (sorted or not). */
 int close_fds_from(int from, const int *keep, size_t nkeep);
 

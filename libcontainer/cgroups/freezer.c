@@ -14,11 +14,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../log.h"
@@ -28,12 +26,6 @@
 #define V1_FREEZE_BUDGET_MS 2000
 #define V1_REWRITE_EVERY 64
 #define V2_FREEZE_TIMEOUT_MS 30000
-
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 int cg_v1_freeze(int fd, const char *dir, bool freeze, struct error **err) {
   if (!freeze)
@@ -67,29 +59,11 @@ int cg_v1_freeze(int fd, const char *dir, bool freeze, struct error **err) {
 
 /* Wait until cgroup.events has "frozen <want>". */
 static int v2_wait(int fd, const char *dir, bool want, struct error **err) {
-  autoclose int ev = cg_open_file(fd, dir, "cgroup.events", O_RDONLY, err);
-  if (ev < 0)
-    return -1;
-  int64_t deadline = now_ms() + V2_FREEZE_TIMEOUT_MS;
-  for (;;) {
-    char buf[256];
-    ssize_t n = pread(ev, buf, sizeof(buf) - 1, 0);
-    if (n < 0)
-      return error_sys(err, errno, "read \"%s/cgroup.events\"", dir);
-    buf[n] = '\0';
-    uint64_t frozen;
-    if (cg_keyed_u64(buf, "frozen", &frozen) < 0)
-      return error_set(err, EIO, "\"%s/cgroup.events\" has no \"frozen\" key", dir);
-    if ((frozen != 0) == want)
-      return 0;
-    int64_t left = deadline - now_ms();
-    if (left <= 0)
-      return error_set(err, ETIMEDOUT, "timed out waiting for \"%s\" to be %s", dir,
-                       want ? "frozen" : "thawed");
-    struct pollfd p = {ev, POLLPRI, 0};
-    if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-      return error_sys(err, errno, "poll \"%s/cgroup.events\"", dir);
-  }
+  autofree char *what = xasprintf("\"%s\" to be %s", dir, want ? "frozen" : "thawed");
+  int r = cg_v2_events_wait(fd, dir, "frozen", want, now_ms() + V2_FREEZE_TIMEOUT_MS, what, err);
+  if (r == 1)
+    return error_set(err, EIO, "\"%s/cgroup.events\" has no \"frozen\" key", dir);
+  return r;
 }
 
 int cg_v2_freeze(int fd, const char *dir, bool freeze, struct error **err) {

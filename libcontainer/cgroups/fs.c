@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,4 +347,30 @@ int cg_procs_tree(int dirfd, const char *dir, pid_t **pids, size_t *n, struct er
     return -1;
   }
   return 0;
+}
+
+int cg_v2_events_wait(int fd, const char *dir, const char *key, uint64_t want, int64_t deadline,
+                      const char *what, struct error **err) {
+  autoclose int ev = cg_open_file(fd, dir, "cgroup.events", O_RDONLY, err);
+  if (ev < 0)
+    return -1;
+  for (;;) {
+    char buf[256];
+    ssize_t n = pread(ev, buf, sizeof(buf) - 1, 0);
+    if (n < 0)
+      return error_sys(err, errno, "read \"%s/cgroup.events\"", dir);
+    buf[n] = '\0';
+    uint64_t v;
+    if (cg_keyed_u64(buf, key, &v) < 0)
+      return 1;
+    if (v == want)
+      return 0;
+    int64_t left = deadline - now_ms();
+    if (left <= 0)
+      return error_set(err, ETIMEDOUT, "timed out waiting for %s", what);
+    /* cgroup.events changes wake POLLPRI */
+    struct pollfd p = {ev, POLLPRI, 0};
+    if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
+      return error_sys(err, errno, "poll \"%s/cgroup.events\"", dir);
+  }
 }

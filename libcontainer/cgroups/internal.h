@@ -92,6 +92,12 @@ int cg_apply_hugetlb(int fd, const char *dir, const struct resources_cfg *r, con
 int cg_error_move(struct error **err, struct error *e);
 /* "key value" lines: the value of key, or -1 when missing. */
 int cg_keyed_u64(const char *text, const char *key, uint64_t *out);
+
+/* v2: wait until cgroup.events reads "KEY WANT", up to DEADLINE (now_ms).
+ * 0 when it does, 1 when the file has no KEY, -1 on an error or at the
+ * deadline ("timed out waiting for WHAT"). */
+int cg_v2_events_wait(int fd, const char *dir, const char *key, uint64_t want, int64_t deadline,
+                      const char *what, struct error **err);
 /* Make directory name under dirfd; 1 if made, 0 if it existed, -1 on error. */
 int cg_mkdirat(int dirfd, const char *dir, const char *name, struct error **err);
 /* Remove one (empty) cgroup directory: rmdir(2), -1 with errno. */

@@ -14,7 +14,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../log.h"
@@ -27,12 +26,6 @@
 
 static const char *const pid_order[] = {"pids",  "devices", "freezer", "memory",       "cpu",
                                         "cpuacct", "cpuset", "blkio",  "name=systemd", ""};
-
-static int64_t now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static const char *pids_controller(const struct container_state *st) {
   if (st->cgroup_mode == CGROUP_MODE_V2)
@@ -95,27 +88,10 @@ int cgroups_kill_all(const struct container_state *st, int sig, struct error **e
   return rc;
 }
 
-/* v2: wait for cgroup.events "populated 0". */
+/* v2: wait for cgroup.events "populated 0" (no such key: nothing to wait for). */
 static int wait_unpopulated(int fd, const char *dir, int64_t deadline, struct error **err) {
-  autoclose int ev = cg_open_file(fd, dir, "cgroup.events", O_RDONLY, err);
-  if (ev < 0)
-    return -1;
-  for (;;) {
-    char buf[256];
-    ssize_t n = pread(ev, buf, sizeof(buf) - 1, 0);
-    if (n < 0)
-      return error_sys(err, errno, "read \"%s/cgroup.events\"", dir);
-    buf[n] = '\0';
-    uint64_t populated = 1;
-    if (cg_keyed_u64(buf, "populated", &populated) < 0 || populated == 0)
-      return 0;
-    int64_t left = deadline - now_ms();
-    if (left <= 0)
-      return error_set(err, ETIMEDOUT, "timed out waiting for the processes of \"%s\" to exit", dir);
-    struct pollfd p = {ev, POLLPRI, 0};
-    if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-      return error_sys(err, errno, "poll \"%s/cgroup.events\"", dir);
-  }
+  autofree char *what = xasprintf("the processes of \"%s\" to exit", dir);
+  return cg_v2_events_wait(fd, dir, "populated", 0, deadline, what, err) < 0 ? -1 : 0;
 }
 
 /* SIGKILL every pid through a pidfd and wait until they have all exited. */
