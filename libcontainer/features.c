@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "cgroups/cgroups.h"
 #include "config.h"
+#include "exe_protect.h"
 #include "json.h"
 #include "seccomp.h"
 #include "selinux.h"
@@ -121,6 +122,9 @@ char *features_json(const char *version, const char *commit) {
   char sv[32];
   snprintf(sv, sizeof(sv), "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
   jgen_kv_str(g, "io.github.seccomp.libseccomp.version", sv);
+  /* How create, run and exec keep vessel's binary out of the containers'
+   * reach on this host (exe_protect.h). */
+  jgen_kv_str(g, "vessel.binary-protection", exe_protection_name(exe_protection_probe()));
   jgen_kv_str(g, "vessel.checkpoint.enabled", "false");
   jgen_kv_str(g, "vessel.commit", commit);
   jgen_kv_str(g, "vessel.version", version);

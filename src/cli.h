@@ -41,6 +41,8 @@ struct cli_cmd {
   const char *description;
   cli_run_fn run;
   bool implemented;
+  bool enters_container;  /* puts processes into a container: runs from a
+                             protected view of the binary (exe_protect.h) */
 };
 
 /* Parse argv against opts; positional arguments are collected into *pos

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../libcontainer/config.h"
+#include "../libcontainer/exe_protect.h"
 #include "../libcontainer/log.h"
 #include "../libcontainer/utils.h"
 #include "cli.h"
@@ -28,7 +29,7 @@ static const struct cli_cmd commands[] = {
      "The create command creates an instance of a container for a bundle. The bundle\n"
      "is a directory with a specification file named \"config.json\" and a root\n"
      "filesystem. The container waits in the \"created\" state until `vessel start`.",
-     cmd_create, true},
+     cmd_create, true, true},
     {"delete", NULL, "delete any resources held by the container", "<container-id>",
      "Deletes the container's state, cgroups and processes (with --force, also of a\n"
      "running container).", cmd_delete, true},
@@ -36,7 +37,7 @@ static const struct cli_cmd commands[] = {
      "<container-id>", "The events command displays information about the container. By default the\n"
      "information is displayed once every 5 seconds.", cmd_events, true},
     {"exec", NULL, "execute new process inside the container", "<container-id> <command> [command options]",
-     "The exec command runs a new process inside a running container.", cmd_exec, true},
+     "The exec command runs a new process inside a running container.", cmd_exec, true, true},
     {"kill", NULL, "kill sends the specified signal (default: SIGTERM) to the container's init process",
      "<container-id> [signal]", "Signals are names (KILL, SIGKILL) or numbers (9).", cmd_kill, true},
     {"list", NULL, "lists containers started by vessel with the given root", "",
@@ -53,7 +54,7 @@ static const struct cli_cmd commands[] = {
     {"run", NULL, "create and run a container", "<container-id>",
      "The run command creates an instance of a container for a bundle and starts it.\n"
      "In the foreground it forwards signals to the container and exits with its status.",
-     cmd_run, true},
+     cmd_run, true, true},
     {"spec", NULL, "create a new specification file", "",
      "The spec command creates a new specification file named \"config.json\" for the bundle.",
      cmd_spec, true},
@@ -227,6 +228,13 @@ int main(int argc, char **argv) {
   if (c == NULL) {
     autofree char *m = xasprintf("unknown command \"%s\"", verb);
     return usage_error(m);
+  }
+  /* Before anything of a container exists, this process must run from a
+   * binary the container cannot write (CVE-2019-5736). */
+  if (c->enters_container && exe_protect(argv, &err) < 0) {
+    log_fatal_error(err);
+    error_free(err);
+    return 1;
   }
   return c->run(c, &g, argc - i - 1, argv + i + 1);
 }

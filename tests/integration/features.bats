@@ -191,3 +191,20 @@ PY
 	done
 	[ ${#bad[@]} -eq 0 ] || { printf '%s\n' "${bad[@]}" | batslib_decorate "options refused on tmpfs" | fail; }
 }
+
+@test "features: binary-protection says how create, run and exec protect the binary here" {
+	# root on this host: a read-only clone of the binary's mount
+	assert_equal "$(f '.annotations["vessel.binary-protection"]')" read-only-mount
+	# an unprivileged caller cannot clone mounts: a sealed copy of a binary
+	# it owns, nothing for one owned by root that it cannot write
+	local d=$TEST_DIR/rt
+	mkdir -m 0755 "$d"
+	cp "$VESSEL" "$d/vessel"
+	run -0 setpriv --reuid nobody --regid nogroup --clear-groups "$d/vessel" features
+	run -0 jq -r '.annotations["vessel.binary-protection"]' <<<"$output"
+	assert_output not-writable
+	chown nobody "$d/vessel"
+	run -0 setpriv --reuid nobody --regid nogroup --clear-groups "$d/vessel" features
+	run -0 jq -r '.annotations["vessel.binary-protection"]' <<<"$output"
+	assert_output sealed-memfd
+}

@@ -3,7 +3,8 @@
 # mounts the attack and shows it fails, and checks that the attack was
 # really attempted (the target process existed, the symlink was there).
 #
-#   CVE-2019-5736                  /proc/<pid>/exe of a runtime process that joined the container
+#   CVE-2019-5736                  /proc/<pid>/exe of a runtime process that joined the container,
+#                                  before its execve (the published exploit: security_exe.bats)
 #   CVE-2024-21626                 leaked host descriptors, cwd through /proc/self/fd
 #   CVE-2019-19921, CVE-2021-30465 mount destinations swapped with symlinks
 #   CVE-2019-16884, CVE-2023-27561, CVE-2023-28642, CVE-2025-52881
@@ -25,20 +26,6 @@ fg() {
 	vessel run --bundle "${2:-$BUNDLE}" "$1" </dev/null
 }
 
-# runtime_copy: the attack tests run (and try to overwrite) a copy of the
-# runtime, $RT; $RT_SHA is its digest before the attack.
-runtime_copy() {
-	mkdir -p "$TEST_DIR/rt"
-	cp "$VESSEL" "$TEST_DIR/rt/$RT_NAME"
-	RT=$TEST_DIR/rt/$RT_NAME
-	RT_SHA=$(sha "$RT")
-}
-
-# rt ARGS...: the copy with the test's --root; a command, so that `timeout`
-# can bound it.
-rt() {
-	timeout 30 env VESSEL_TEST_TAG="$TAG" "$RT" --root "$ROOT" "$@"
-}
 
 # start_agent ARGS...: the seccomp listener agent on $TEST_DIR/agent.sock.
 start_agent() {
@@ -69,7 +56,7 @@ assert_exe_denied() {
 	assert_equal "$(sha "$RT")" "$RT_SHA"
 }
 
-@test "CVE-2019-5736 (exec): /proc/<pid>/exe of an exec process held before execve cannot be opened" {
+@test "CVE-2019-5736 (exec, before execve): /proc/<pid>/exe of an exec process held before execve cannot be opened" {
 	runtime_copy
 	install_bin exe_attack
 	local r=$BUNDLE/rootfs
@@ -93,9 +80,11 @@ assert_exe_denied() {
 	trigger_round "$r"
 	wait_pid "$(cat "$TEST_DIR/init.pid")"
 	# The held process: the runtime's image, with the container's
-	# capabilities only (the defaults: KILL, NET_BIND_SERVICE, AUDIT_WRITE).
+	# capabilities only (the defaults: KILL, NET_BIND_SERVICE, AUDIT_WRITE);
+	# its executable is the runtime's read-only clone (a detached mount of
+	# the binary alone, whose path reads "/").
 	run -0 cat "$TEST_DIR/agent/held"
-	assert_output --regexp "^pid=[0-9]+ nspid=[0-9]+ capeff=$(cap_mask 5 10 29) exe=$RT\$"
+	assert_output --regexp "^pid=[0-9]+ nspid=[0-9]+ capeff=$(cap_mask 5 10 29) exe=/\$"
 	local nspid
 	nspid=$(sed 's/.*nspid=\([0-9]*\).*/\1/' "$TEST_DIR/agent/held")
 	assert_exe_denied "$TEST_DIR/t.out" "$nspid"
@@ -103,7 +92,7 @@ assert_exe_denied() {
 	assert_line --regexp '^round=1 pid=[0-9]+ comm=sleep exe_ro=ok exe_wo=ETXTBSY exe_path=ok reopen_wo=ETXTBSY fd_dir=ok fd_link=ok '
 }
 
-@test "CVE-2019-5736 (create): a container init joining another's pid namespace cannot be opened from it" {
+@test "CVE-2019-5736 (create, before execve): a container init joining another's pid namespace cannot be opened from it" {
 	runtime_copy
 	install_bin exe_attack
 	local r=$BUNDLE/rootfs
@@ -128,8 +117,9 @@ assert_exe_denied() {
 	assert_success
 	trigger_round "$r"
 	wait_pid "$apid"
+	# The runtime's read-only clone of its binary (see above).
 	run -0 cat "$TEST_DIR/b.exe"
-	assert_output "$RT"
+	assert_output "/"
 	local nspid
 	nspid=$(awk '{print $NF}' "$TEST_DIR/b.nspid")
 	assert_exe_denied "$TEST_DIR/a.out" "$nspid"

@@ -114,6 +114,21 @@ second_bundle() {
 	own_cgroup b "$1"
 }
 
+# runtime_copy: the attack tests run (and try to overwrite) a copy of the
+# runtime, $RT; $RT_SHA is its digest before the attack.
+runtime_copy() {
+	mkdir -p "$TEST_DIR/rt"
+	cp "$VESSEL" "$TEST_DIR/rt/$RT_NAME"
+	RT=$TEST_DIR/rt/$RT_NAME
+	RT_SHA=$(sha "$RT")
+}
+
+# rt ARGS...: the copy with the test's --root; a command, so that `timeout`
+# can bound it.
+rt() {
+	timeout 30 env VESSEL_TEST_TAG="$TAG" "$RT" --root "$ROOT" "$@"
+}
+
 # sha FILE: the sha256 of FILE.
 sha() {
 	sha256sum "$1" | awk '{print $1}'
