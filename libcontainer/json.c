@@ -75,54 +75,167 @@ static int syntax_error(const char *buf, size_t len, struct error **err) {
   return -1;
 }
 
-/* yajl frees (and vessel walks) the tree recursively: bound the nesting so
- * that a hostile document cannot overflow the stack.  Go's encoding/json has
- * the same limit. */
+/* The tree is built here from yajl's events, not with yajl_tree_parse: that
+ * one accepts comments (which are not JSON: a config.json runc refuses must
+ * not run here), and vessel must bound the nesting exactly, since yajl frees
+ * (and vessel walks) trees recursively.  Go's encoding/json has the same
+ * limit. */
 #define JSON_MAX_DEPTH 10000
 
-static int check_depth(const char *buf, size_t len, struct error **err) {
-  size_t depth = 0, line = 1, col = 0;
-  bool in_str = false, esc = false;
-  for (size_t i = 0; i < len; i++) {
-    char c = buf[i];
-    col++;
-    if (c == '\n') {
+struct tree_builder {
+  yajl_val root;
+  yajl_val stack[JSON_MAX_DEPTH]; /* the open objects and arrays */
+  size_t depth;
+  char *key;                      /* the key of the next value of an object */
+  bool too_deep;
+};
+
+/* Appending grows the arrays to the next power of two. */
+static void *grow(void *v, size_t len, size_t elem) {
+  if (len == 0 || (len & (len - 1)) == 0)
+    return xrealloc(v, (len ? len * 2 : 1) * elem);
+  return v;
+}
+
+static void add_value(struct tree_builder *b, yajl_val v) {
+  if (b->depth == 0) {
+    b->root = v;
+    return;
+  }
+  yajl_val top = b->stack[b->depth - 1];
+  if (top->type == yajl_t_object) {
+    size_t n = top->u.object.len;
+    top->u.object.keys = grow((void *)top->u.object.keys, n, sizeof(char *));
+    top->u.object.values = grow(top->u.object.values, n, sizeof(yajl_val));
+    top->u.object.keys[n] = b->key ? b->key : xstrdup("");
+    top->u.object.values[n] = v;
+    top->u.object.len = n + 1;
+    b->key = NULL;
+  } else {
+    size_t n = top->u.array.len;
+    top->u.array.values = grow(top->u.array.values, n, sizeof(yajl_val));
+    top->u.array.values[n] = v;
+    top->u.array.len = n + 1;
+  }
+}
+
+static yajl_val new_value(yajl_type t) {
+  yajl_val v = xmalloc(sizeof(*v));
+  memset(v, 0, sizeof(*v));
+  v->type = t;
+  return v;
+}
+
+static int on_scalar(void *ctx, yajl_type t) {
+  add_value(ctx, new_value(t));
+  return 1;
+}
+static int on_null(void *ctx) { return on_scalar(ctx, yajl_t_null); }
+static int on_bool(void *ctx, int b) { return on_scalar(ctx, b ? yajl_t_true : yajl_t_false); }
+
+static int on_number(void *ctx, const char *s, size_t len) {
+  yajl_val v = new_value(yajl_t_number);
+  v->u.number.r = xstrndup(s, len);
+  char *end;
+  errno = 0;
+  v->u.number.i = strtoll(v->u.number.r, &end, 10);
+  if (errno == 0 && *end == '\0')
+    v->u.number.flags |= YAJL_NUMBER_INT_VALID;
+  errno = 0;
+  v->u.number.d = strtod(v->u.number.r, &end);
+  if (errno == 0 && *end == '\0')
+    v->u.number.flags |= YAJL_NUMBER_DOUBLE_VALID;
+  add_value(ctx, v);
+  return 1;
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len) {
+  yajl_val v = new_value(yajl_t_string);
+  v->u.string = xstrndup((const char *)s, len);
+  add_value(ctx, v);
+  return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *s, size_t len) {
+  struct tree_builder *b = ctx;
+  free(b->key);
+  b->key = xstrndup((const char *)s, len);
+  return 1;
+}
+
+static int on_open(void *ctx, yajl_type t) {
+  struct tree_builder *b = ctx;
+  if (b->depth == JSON_MAX_DEPTH) {
+    b->too_deep = true;
+    return 0;
+  }
+  yajl_val v = new_value(t);
+  add_value(b, v);
+  b->stack[b->depth++] = v;
+  return 1;
+}
+static int on_start_map(void *ctx) { return on_open(ctx, yajl_t_object); }
+static int on_start_array(void *ctx) { return on_open(ctx, yajl_t_array); }
+
+static int on_close(void *ctx) {
+  struct tree_builder *b = ctx;
+  b->depth--;
+  return 1;
+}
+
+static const yajl_callbacks tree_callbacks = {
+    .yajl_null = on_null,         .yajl_boolean = on_bool,         .yajl_number = on_number,
+    .yajl_string = on_string,     .yajl_start_map = on_start_map,  .yajl_map_key = on_key,
+    .yajl_end_map = on_close,     .yajl_start_array = on_start_array,
+    .yajl_end_array = on_close,
+};
+
+static int too_deep_error(const char *buf, size_t off, struct error **err) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < off; i++) {
+    if (buf[i] == '\n') {
       line++;
-      col = 0;
-    }
-    if (in_str) {
-      if (esc)
-        esc = false;
-      else if (c == '\\')
-        esc = true;
-      else if (c == '"')
-        in_str = false;
-    } else if (c == '"') {
-      in_str = true;
-    } else if (c == '[' || c == '{') {
-      if (++depth > JSON_MAX_DEPTH)
-        return error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: exceeded max depth of %d",
-                         line, col, JSON_MAX_DEPTH);
-    } else if ((c == ']' || c == '}') && depth > 0) {
-      depth--;
+      col = 1;
+    } else {
+      col++;
     }
   }
-  return 0;
+  return error_set(err, EINVAL, "invalid JSON at line %zu, column %zu: exceeded max depth of %d", line,
+                   col, JSON_MAX_DEPTH);
 }
 
 int json_parse(const char *buf, size_t len, yajl_val *out, struct error **err) {
-  char ebuf[256] = "";
   if (memchr(buf, '\0', len) != NULL)
     return error_set(err, EINVAL, "invalid JSON: NUL byte in document");
-  if (check_depth(buf, len, err) < 0)
-    return -1;
-  /* yajl_tree_parse needs a NUL terminated string. */
-  autofree char *copy = xstrndup(buf, len);
-  yajl_val v = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
-  if (v == NULL)
-    return syntax_error(buf, len, err);
-  *out = v;
-  return 0;
+  struct tree_builder *b = xmalloc(sizeof(*b));
+  b->root = NULL;
+  b->depth = 0;
+  b->key = NULL;
+  b->too_deep = false;
+  /* yajl's defaults: no comments, strings checked to be UTF-8, one value. */
+  yajl_handle h = yajl_alloc(&tree_callbacks, NULL, b);
+  if (h == NULL) {
+    free(b);
+    return error_set(err, ENOMEM, "out of memory");
+  }
+  yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+  if (st == yajl_status_ok)
+    st = yajl_complete_parse(h);
+  size_t off = yajl_get_bytes_consumed(h);
+  yajl_free(h);
+  yajl_val root = b->root;
+  bool too_deep = b->too_deep;
+  free(b->key);
+  free(b);
+  if (st == yajl_status_ok && root != NULL) {
+    *out = root;
+    return 0;
+  }
+  if (root)
+    yajl_tree_free(root);
+  if (too_deep)
+    return too_deep_error(buf, off > 0 ? off - 1 : 0, err);
+  return syntax_error(buf, len, err);
 }
 
 void json_freep(yajl_val *v) {

@@ -105,9 +105,12 @@ char *log_format_line(enum log_format format, enum log_level l, const char *msg,
     return line;
   }
   if (!for_file) {
+    /* One line whatever the message holds (a caller's id, a path from
+     * config.json): control characters are escaped. */
+    autofree char *m = str_escape(msg, false);
     if (l == LOG_ERROR)
-      return xasprintf("vessel: %s\n", msg);
-    return xasprintf("vessel: %s: %s\n", level_names[l], msg);
+      return xasprintf("vessel: %s\n", m);
+    return xasprintf("vessel: %s: %s\n", level_names[l], m);
   }
   size_t cap = strlen(msg) + 64, len = 0;
   char *buf = xmalloc(cap);
@@ -146,7 +149,8 @@ void log_fatal_error(const struct error *e) {
   const char *msg = e && e->msg ? e->msg : "unknown error";
   emit(LOG_ERROR, msg, e);
   if (logger.to_file) {
-    autofree char *line = xasprintf("vessel: %s\n", msg);
+    autofree char *m = str_escape(msg, false);
+    autofree char *line = xasprintf("vessel: %s\n", m);
     (void)!write_all(2, line, strlen(line));
   }
 }

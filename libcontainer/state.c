@@ -23,14 +23,16 @@
 int state_validate_id(const char *id, struct error **err) {
   if (id == NULL || *id == '\0')
     return error_set(err, EINVAL, "container id cannot be empty");
-  if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0 || strlen(id) > 1024)
-    return error_set(err, EINVAL, "invalid container id format: \"%s\"", id);
+  bool ok = strcmp(id, ".") != 0 && strcmp(id, "..") != 0 && strlen(id) <= 1024;
   /* runc's ^[\w+-\.]+$: the bracket holds the range '+'..'.', which has
    * ',' in it too. */
-  for (const char *p = id; *p; p++)
-    if (!isalnum((unsigned char)*p) && !strchr("_+,-.", *p))
-      return error_set(err, EINVAL, "invalid container id format: \"%s\"", id);
-  return 0;
+  for (const char *p = id; ok && *p; p++)
+    ok = isalnum((unsigned char)*p) || strchr("_+,-.", *p);
+  if (ok)
+    return 0;
+  /* The id is the caller's: escaped, so that it cannot forge log lines. */
+  autofree char *q = str_escape(id, true);
+  return error_set(err, EINVAL, "invalid container id format: %s", q);
 }
 
 static int mkdir_p(const char *path, mode_t mode) {

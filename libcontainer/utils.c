@@ -115,6 +115,30 @@ bool str_has_prefix(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+char *str_escape(const char *s, bool quote) {
+  size_t n = strlen(s);
+  char *out = xmalloc(4 * n + 3), *o = out;
+  if (quote)
+    *o++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p >= 0x07 && *p <= 0x0d) {
+      *o++ = '\\';
+      *o++ = "abtnvfr"[*p - 0x07];
+    } else if (*p < 0x20 || *p == 0x7f) {
+      o += sprintf(o, "\\x%02x", *p);
+    } else if (quote && (*p == '"' || *p == '\\')) {
+      *o++ = '\\';
+      *o++ = (char)*p;
+    } else {
+      *o++ = (char)*p;
+    }
+  }
+  if (quote)
+    *o++ = '"';
+  *o = '\0';
+  return out;
+}
+
 bool str_has_suffix(const char *s, const char *suffix) {
   size_t ls = strlen(s), lx = strlen(suffix);
   return ls >= lx && strcmp(s + ls - lx, suffix) == 0;

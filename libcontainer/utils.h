@@ -40,6 +40,11 @@ char **strv_dup(char *const *v);
 /* Append a copy of s; the vector stays NULL terminated. */
 void strv_push(char ***v, size_t *n, const char *s);
 
+/* s safe to print on one line: control characters and DEL escaped as Go
+ * escapes them (\n, \t, \x01); with quote, also wrapped in double quotes
+ * with '"' and '\\' escaped, as Go's %q prints a caller's string. */
+char *str_escape(const char *s, bool quote);
+
 bool str_has_prefix(const char *s, const char *prefix);
 bool str_has_suffix(const char *s, const char *suffix);
 

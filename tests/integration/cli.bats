@@ -192,6 +192,22 @@ first_line() { printf '%s\n' "$1" | head -n 1; }
 	assert_not_exist "$ROOT/a"
 }
 
+@test "a container id cannot forge log lines: it is escaped in every format" {
+	local id
+	id=$(printf 'x\nlevel=error msg="forged"\rvessel: forged')
+	run -1 --separate-stderr "$VESSEL" --root "$ROOT" state -- "$id"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "$RT_NAME: invalid container id format: \"x\\nlevel=error msg=\\\"forged\\\"\\rvessel: forged\""
+	run -1 --separate-stderr "$VESSEL" --root "$ROOT" --log "$TEST_DIR/log" state -- "$id"
+	run -0 wc -l <"$TEST_DIR/log"
+	assert_output 1
+	run -0 grep -c forged "$TEST_DIR/log"
+	assert_output 1
+	run -1 --separate-stderr "$VESSEL" --root "$ROOT" --log "$TEST_DIR/log.json" --log-format json state -- "$id"
+	run -0 jq -r .msg "$TEST_DIR/log.json"
+	assert_output "invalid container id format: \"x\\nlevel=error msg=\\\"forged\\\"\\rvessel: forged\""
+}
+
 @test "checkpoint and restore say they are not implemented, exit 1" {
 	run -1 --separate-stderr "$VESSEL" --root "$ROOT" checkpoint x
 	assert_equal "$stderr" "$RT_NAME: checkpoint: not implemented yet"

@@ -93,9 +93,39 @@ static void test_empty_nul_and_depth(void **state) {
   /* A very deep document is refused, not a crash. */
   n = 1000000;
   deep = xmalloc(n + 1);
-  memset(deep, '{', n);
+  memset(deep, '[', n);
   deep[n] = '\0';
   parse_fails(deep, n, "invalid JSON at line 1, column 10001: exceeded max depth of 10000");
+  free(deep);
+  /* The depth counted is the document's, whatever surrounds it: objects
+   * and arrays mixed, keys and strings full of brackets. */
+  text = xmalloc(8 * 10001 + 16);
+  char *p = text;
+  for (int i = 0; i < 10001; i++)
+    p += sprintf(p, i % 2 ? "[" : "{\"[{\":");
+  *p = '\0';
+  parse_fails(text, strlen(text), "invalid JSON at line 1, column 35001: exceeded max depth of 10000");
+  free(text);
+}
+
+/* Comments are not JSON (runc refuses them): they are refused, and cannot
+ * hide nesting from the depth bound either. */
+static void test_comments_refused(void **state) {
+  (void)state;
+  parse_fails("{\"a\": 1 /* x */}", 16,
+              "invalid JSON at line 1, column 9: probable comment found in input text, comments are not enabled.");
+  parse_fails("// x\n{}", 7,
+              "invalid JSON at line 1, column 1: probable comment found in input text, comments are not enabled.");
+  size_t n = 1000000;
+  char *deep = xmalloc(2 * n + 64);
+  char *p = deep + sprintf(deep, "{\"x\": /* \" */ ");
+  memset(p, '[', n);
+  p += n;
+  memset(p, ']', n);
+  p += n;
+  strcpy(p, " /* \" */}");
+  parse_fails(deep, strlen(deep),
+              "invalid JSON at line 1, column 7: probable comment found in input text, comments are not enabled.");
   free(deep);
 }
 
@@ -414,6 +444,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_syntax_errors_name_line_and_column),
       cmocka_unit_test(test_empty_nul_and_depth),
+      cmocka_unit_test(test_comments_refused),
       cmocka_unit_test(test_json_get_last_wins),
       cmocka_unit_test(test_type_names_and_paths),
       cmocka_unit_test(test_typed_lookups),

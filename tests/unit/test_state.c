@@ -42,9 +42,14 @@ static void test_invalid_ids(void **state) {
     struct error *err = NULL;
     assert_int_equal(state_validate_id(bad[i], &err), -1);
     assert_int_equal(err->errnum, EINVAL);
-    autofree char *want = xasprintf("invalid container id format: \"%s\"", bad[i]);
+    autofree char *q = str_escape(bad[i], true);
+    autofree char *want = xasprintf("invalid container id format: %s", q);
     assert_error_msg(err, want);
   }
+  /* The id is escaped: it cannot start a line of its own. */
+  struct error *e2 = NULL;
+  assert_int_equal(state_validate_id("a\"\nlevel=error msg=x\\", &e2), -1);
+  assert_error_msg(e2, "invalid container id format: \"a\\\"\\nlevel=error msg=x\\\\\"");
   struct error *err = NULL;
   assert_int_equal(state_validate_id("", &err), -1);
   assert_error_msg(err, "container id cannot be empty");

@@ -72,6 +72,25 @@ static void test_strings(void **state) {
   assert_string_equal(f, "x-5");
 }
 
+static void test_escape(void **state) {
+  (void)state;
+  struct { const char *in, *plain, *quoted; } cases[] = {
+      {"abc", "abc", "\"abc\""},
+      {"", "", "\"\""},
+      {"a\nb", "a\\nb", "\"a\\nb\""},
+      {"\t\r\a\b\v\f", "\\t\\r\\a\\b\\v\\f", "\"\\t\\r\\a\\b\\v\\f\""},
+      {"\x01\x1b[1m\x7f", "\\x01\\x1b[1m\\x7f", "\"\\x01\\x1b[1m\\x7f\""},
+      {"say \"hi\" \\", "say \"hi\" \\", "\"say \\\"hi\\\" \\\\\""},
+      {"caf\xc3\xa9", "caf\xc3\xa9", "\"caf\xc3\xa9\""},
+  };
+  for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+    autofree char *p = str_escape(cases[i].in, false);
+    autofree char *q = str_escape(cases[i].in, true);
+    assert_string_equal(p, cases[i].plain);
+    assert_string_equal(q, cases[i].quoted);
+  }
+}
+
 static void test_time(void **state) {
   (void)state;
   regex_t re;
@@ -247,6 +266,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_parse_numbers),
       cmocka_unit_test(test_strings),
+      cmocka_unit_test(test_escape),
       cmocka_unit_test(test_time),
       cmocka_unit_test(test_read_bounded),
       cmocka_unit_test(test_cpuset),
