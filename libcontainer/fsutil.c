@@ -189,7 +189,24 @@ int root_mkfile_strict(int rootfd, const char *path, mode_t mode, struct error *
   return fd;
 }
 
-int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err) {
+/* A dangling link in the last component: runc creates what it points to,
+ * resolved inside the rootfs. The in-root path of the link's target. */
+static char *dangling_target(int dir, const char *path, const char *last) {
+  struct stat st;
+  char target[PATH_MAX];
+  if (fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+    return NULL;
+  ssize_t n = readlinkat(dir, last, target, sizeof(target) - 1);
+  if (n <= 0)
+    return NULL;
+  target[n] = '\0';
+  if (target[0] == '/')
+    return xstrdup(target);
+  autofree char *parent = xstrndup(path, (size_t)(last - path));
+  return path_join(parent, target);
+}
+
+static int mkfile_links(int rootfd, const char *path, mode_t mode, int links, struct error **err) {
   int fd = resolve(rootfd, path, O_PATH, 0, NULL);
   if (fd >= 0) {
     struct stat st;
@@ -208,9 +225,21 @@ int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err) {
   int f = openat(dir, last, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode);
   if (f < 0 && errno != EEXIST)
     return error_sys(err, errno, "create \"%s\" in the container", path);
-  if (f >= 0)
+  if (f >= 0) {
     close(f);
+  } else {
+    autofree char *target = dangling_target(dir, path, last);
+    if (target) {
+      if (links >= 40)
+        return error_set(err, ELOOP, "create \"%s\" in the container: too many levels of symbolic links", path);
+      return mkfile_links(rootfd, target, mode, links + 1, err);
+    }
+  }
   return resolve(rootfd, path, O_PATH, 0, err);
+}
+
+int root_mkfile(int rootfd, const char *path, mode_t mode, struct error **err) {
+  return mkfile_links(rootfd, path, mode, 0, err);
 }
 
 const char *fd_path(int fd, char buf[static 32]) {

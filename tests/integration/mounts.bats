@@ -251,7 +251,11 @@ has_opt() { [[ ",$1," == *",$2,"* ]]; }
 	ln -s "$TEST_DIR/precious" "$BUNDLE/rootfs/target"
 	bind_mount /target '["bind"]' "$SRC/file"
 	set_sh 'cat /target'
-	run vessel run --bundle "$BUNDLE" m1
+	# as in runc, the dangling link is followed inside the rootfs: the file
+	# it names there is made and the bind lands on it
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_output "from the host"
+	assert_file_exist "$BUNDLE/rootfs$TEST_DIR/precious"
 	assert_file_contains "$TEST_DIR/precious" precious
 	run -1 grep -F "$TEST_DIR/precious" /proc/self/mountinfo
 }
