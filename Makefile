@@ -3,6 +3,7 @@
 #   make                 build ./vessel (src/ + libcontainer/libcontainer.a)
 #   make check           unit + integration + client tests, one summary line
 #   make unit            cmocka unit tests (no root needed)
+#   make lint            checks of the test suites (every bats run is checked)
 #   make integration     bats integration tests (root)
 #   make clients         containerd / podman / dockerd tests (root)
 #   make check-cgroup2   the cgroup v2 tests inside a qemu VM
@@ -56,7 +57,7 @@ LIB     := $(BUILD)/libcontainer/libcontainer.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all check unit integration clients check-cgroup2 asan bench fuzz man install clean deps
+.PHONY: FORCE all check lint unit integration clients check-cgroup2 asan bench fuzz man install clean deps
 
 all: vessel
 
@@ -95,6 +96,9 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h tests/unit/cgtree.h $(LIB) sr
 
 unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
+
+lint:
+	@tests/run-lint.sh
 
 integration: vessel
 	@tests/run-bats.sh integration tests/integration

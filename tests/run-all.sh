@@ -1,11 +1,13 @@
 #!/bin/bash
-# run-all.sh UNIT_BIN... - everything `make check` runs: unit tests,
-# integration tests, client tests and the cgroup v2 lane; ends with one line
+# run-all.sh UNIT_BIN... - everything `make check` runs: the test-suite lint,
+# unit tests, integration tests, client tests and the cgroup v2 lane; ends
+# with one line
 #   N passed, N failed, N skipped
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export VESSEL_TALLY=$(mktemp)
 trap 'rm -f "$VESSEL_TALLY"' EXIT
+"$here/run-lint.sh"
 "$here/run-unit.sh" "$@"
 if [ "$(id -u)" = 0 ]; then
   "$here/run-bats.sh" integration "$here/integration"

@@ -156,7 +156,8 @@ pids_file() { if is_v2; then cgf "$1" "" pids.max; else cgf "$1" pids pids.max; 
 
 @test "update refuses a stopped container" {
 	set_args true
-	run vessel run --keep --bundle "$BUNDLE" ct </dev/null
+	run -0 vessel run --keep --bundle "$BUNDLE" ct </dev/null
+	assert_equal "$(ct_status ct)" stopped
 	run -1 vessel update --memory 10M ct
 	assert_output "$RT_NAME: container not running"
 }
@@ -184,14 +185,16 @@ pids_file() { if is_v2; then cgf "$1" "" pids.max; else cgf "$1" pids pids.max; 
 	run -0 --separate-stderr vessel events --stats ct
 	assert_equal "$stderr" ""
 	assert_equal "$(wc -l <<<"$output")" 1
-	run jq -r '[.type, .id, (.data | keys | join(","))] | join(" ")' <<<"$output"
+	local stats=$output
+	run -0 jq -r '[.type, .id, (.data | keys | join(","))] | join(" ")' <<<"$stats"
 	assert_output "stats ct blkio,cpu,cpuset,hugetlb,intel_rdt,memory,network_interfaces,pids"
-	run jq -c '.data.pids' <<<"$output"
-	run vessel events --stats ct
-	run jq -e '.data.pids.current >= 1 and .data.pids.limit == 50 and
-		.data.memory.usage.limit == 104857600 and .data.memory.usage.usage > 0 and
-		.data.cpu.usage.total > 0 and (.data.memory.raw | length) > 0 and
-		.data.network_interfaces == null' <<<"$output"
+	run -0 jq -c '.data.pids' <<<"$stats"
+	assert_output --regexp '^\{"current":[1-9][0-9]*,"limit":50\}$'
+	run -0 jq -c '.data.memory.usage | {limit, positive: (.usage > 0)}' <<<"$stats"
+	assert_output '{"limit":104857600,"positive":true}'
+	run -0 jq -c '{cpu: (.data.cpu.usage.total > 0), raw: ((.data.memory.raw | length) > 0),
+		net: .data.network_interfaces}' <<<"$stats"
+	assert_output '{"cpu":true,"raw":true,"net":null}'
 }
 
 @test "events --stats has the keys runc's has" {
@@ -243,7 +246,8 @@ pids_file() { if is_v2; then cgf "$1" "" pids.max; else cgf "$1" pids pids.max; 
 
 @test "events refuses a stopped container" {
 	set_args true
-	run vessel run --keep --bundle "$BUNDLE" ct </dev/null
+	run -0 vessel run --keep --bundle "$BUNDLE" ct </dev/null
+	assert_equal "$(ct_status ct)" stopped
 	run -1 vessel events --stats ct
 	assert_output "$RT_NAME: container with id ct is not running"
 }
@@ -275,9 +279,14 @@ pids_file() { if is_v2; then cgf "$1" "" pids.max; else cgf "$1" pids pids.max; 
 	set_sh 'sleep 1001 & exec sleep 1002'
 	run_d ct
 	wait_until lines_at_least "$(cgf ct pids cgroup.procs)" 2
+	local pids
+	# the container's two processes, as its cgroup lists them
+	pids=$(sort -n "$(cgf ct pids cgroup.procs)" | jq -sc .)
 	run -0 vessel ps --format json ct
-	run jq -e --argjson p "$(ct_pid ct)" 'type == "array" and length == 2 and (index($p) != null)' <<<"$output"
+	assert_equal "$(jq -c 'sort' <<<"$output")" "$pids"
+	run -0 jq -e --argjson p "$(ct_pid ct)" 'type == "array" and length == 2 and (index($p) != null)' <<<"$output"
 	run -0 vessel ps -f json ct
+	assert_equal "$(jq -c 'sort' <<<"$output")" "$pids"
 	run -1 vessel ps -f yaml ct
 	assert_output "$RT_NAME: invalid format option"
 }

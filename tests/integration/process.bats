@@ -257,8 +257,15 @@ caps_script='grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb):" /proc/self/status'
 
 @test "exec errors are reported by create, before start" {
 	set_args nosuchprog
-	run -1 create_ct p1
+	run -1 create_ct p1 --pid-file "$TEST_DIR/p1.pid"
+	assert_output "$RT_NAME: unable to start container process: exec: \"nosuchprog\": executable file not found in \$PATH"
+	assert_not_exist "$TEST_DIR/p1.pid"
+	# there is nothing left to start
 	run -1 vessel state p1
+	assert_output "$RT_NAME: container \"p1\" does not exist"
+	run -1 vessel start p1
+	assert_output "$RT_NAME: container \"p1\" does not exist"
+	assert_nothing_left p1
 }
 
 @test "a script whose interpreter is missing fails to start" {
