@@ -27,10 +27,30 @@ out=$1
 name=${VESSEL_IMAGE_NAME:-localhost/vessel-busybox:latest}
 busybox=${BUSYBOX:-/bin/busybox}
 
+# le_uint FILE OFFSET SIZE: an unsigned little-endian integer of FILE.
+le_uint() {
+	local v=0 b i
+	read -r -a b < <(od -An -tu1 -j "$2" -N "$3" -v "$1")
+	[ ${#b[@]} -eq "$3" ] || return 1
+	for ((i = $3 - 1; i >= 0; i--)); do v=$((v * 256 + b[i])); done
+	echo "$v"
+}
+
+# static_elf FILE: FILE is a 64-bit little-endian ELF executable with no
+# program interpreter (PT_INTERP), i.e. statically linked, static-pie too.
+static_elf() {
+	local magic phoff phentsize phnum i
+	magic=$(od -An -tx1 -N 6 "$1" | tr -d ' \n')
+	[ "$magic" = 7f454c460201 ] || return 1 # ELF, 64-bit, little-endian
+	phoff=$(le_uint "$1" 32 8) && phentsize=$(le_uint "$1" 54 2) && phnum=$(le_uint "$1" 56 2) || return 1
+	[ "$phnum" -gt 0 ] || return 1
+	for ((i = 0; i < phnum; i++)); do
+		[ "$(le_uint "$1" $((phoff + i * phentsize)) 4)" != 3 ] || return 1
+	done
+}
+
 [ -x "$busybox" ] || die "$busybox not found (install busybox-static)"
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
-	ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable' ||
-	die "$busybox is not statically linked (install busybox-static)"
+static_elf "$(readlink -f "$busybox")" || die "$busybox is not a statically linked 64-bit ELF (install busybox-static)"
 for tool in tar sha256sum jq; do
 	command -v "$tool" >/dev/null || die "$tool is needed"
 done

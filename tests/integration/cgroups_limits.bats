@@ -147,17 +147,46 @@ with_resources() {
 	assert_equal "$(cat "$dir/$idle")" 1
 }
 
-@test "realtime cpu runtime and period land in their files (v1)" {
+# need_rt: the kernel has realtime group scheduling in the v1 cpu hierarchy.
+need_rt() {
 	is_v2 && skip "cgroup v2 has no realtime group scheduling files"
 	need_controller cpu
-	set_args sleep 100
-	run_d ct
-	[ -e "$(cgf ct cpu cpu.rt_runtime_us)" ] || skip "the kernel has no RT group scheduling"
-	vessel delete -f ct
+	[ -e "$CG/cpu/cpu.rt_runtime_us" ] || skip "the kernel has no RT group scheduling"
+}
+
+@test "realtime cpu runtime and period land in their files (v1)" {
+	need_rt
+	# A cgroup's realtime runtime comes out of its parent's. The container's
+	# parent is the top of the hierarchy as this shell sees it; in a cgroup
+	# namespace rooted at a nested cgroup (in a container) that top may have
+	# none to give, and then no cgroup below it can have any.
+	local budget
+	budget=$(cat "$CG/cpu/cpu.rt_runtime_us")
+	[ "$budget" != 0 ] ||
+		skip "$CG/cpu (a nested cgroup here) has no realtime budget: cpu.rt_runtime_us is 0"
 	with_resources '{"cpu": {"realtimePeriod": 1000000, "realtimeRuntime": 1000}}'
+	set_args sleep 100
 	run_d ct
 	assert_equal "$(cat "$(cgf ct cpu cpu.rt_period_us)")" 1000000
 	assert_equal "$(cat "$(cgf ct cpu cpu.rt_runtime_us)")" 1000
+}
+
+@test "a realtime runtime the parent cgroup cannot give is refused, and nothing is left (v1)" {
+	need_rt
+	# a parent of the test's own, made here: a new cgroup has no realtime budget
+	local parent=$CG/cpu/$CG_NAME
+	mkdir "$parent"
+	assert_equal "$(cat "$parent/cpu.rt_runtime_us")" 0
+	update_config ".linux.cgroupsPath = \"/$CG_NAME/ct\""
+	with_resources '{"cpu": {"realtimePeriod": 1000000, "realtimeRuntime": 1000}}'
+	set_args sleep 100
+	run -1 run_d ct
+	assert_output "$RT_NAME: write \"$parent/ct/cpu.rt_runtime_us\" = \"1000\": invalid argument"
+	assert [ ! -e "$ROOT/ct" ]
+	local d
+	for d in "$CG"/*/"$CG_NAME"/ct; do
+		[ ! -e "$d" ] || fail "cgroup left behind: $d"
+	done
 }
 
 @test "blkio weight lands in the weight file the kernel has" {

@@ -109,6 +109,17 @@ vessel() {
 	VESSEL_TEST_TAG=$TAG "$VESSEL" --root "$ROOT" "$@"
 }
 
+# user_vessel: the path of a copy of the runtime that any user can run, for
+# tests that run it as an unprivileged user: the checkout may live where
+# only root can reach it (a 0700 home). One copy per file, in $FILE_DIR.
+user_vessel() {
+	local v
+	v=$FILE_DIR/bin/$(basename "$VESSEL")
+	[ -x "$v" ] || install -D -m 0755 "$VESSEL" "$v" || return 1
+	chmod 0755 "$FILE_DIR/bin"
+	echo "$v"
+}
+
 # runc ARGS...: runc with a root of its own, for side-by-side comparisons.
 runc() {
 	"$RUNC" --root "$RUNC_ROOT" "$@"

@@ -15,7 +15,8 @@ setup_file() {
 	fi
 	RL_UID=$(id -u "$ROOTLESS_USER")
 	RL_GID=$(id -g "$ROOTLESS_USER")
-	export RL_UID RL_GID
+	RL_VESSEL=$(user_vessel)
+	export RL_UID RL_GID RL_VESSEL
 }
 
 teardown_file() {
@@ -26,9 +27,6 @@ teardown_file() {
 setup() {
 	vessel_setup
 	rm -f "$BUNDLE/config.json"
-	# The spec of an unprivileged caller maps exactly its own uid and gid.
-	setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups \
-		"$VESSEL" spec --rootless --bundle "$TEST_DIR" >/dev/null 2>&1 || true
 	"$VESSEL" spec --rootless --bundle "$BUNDLE"
 	update_config ".process.terminal = false | .linux.uidMappings[0].hostID = $RL_UID | .linux.gidMappings[0].hostID = $RL_GID"
 	XDG=$TEST_DIR/xdg
@@ -40,7 +38,7 @@ setup() {
 # as_user ARGS...: vessel as the unprivileged user, state under $XDG/vessel.
 as_user() {
 	setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups \
-		env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$XDG" "$VESSEL" "$@"
+		env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$XDG" "$RL_VESSEL" "$@"
 }
 
 teardown() {
@@ -52,7 +50,7 @@ teardown() {
 }
 
 @test "rootless: spec --rootless maps the caller's own ids" {
-	run setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups "$VESSEL" spec --rootless --bundle "$XDG"
+	run setpriv --reuid "$RL_UID" --regid "$RL_GID" --clear-groups "$RL_VESSEL" spec --rootless --bundle "$XDG"
 	assert_success
 	run jq -c '[.linux.uidMappings, .linux.gidMappings, ([.linux.namespaces[].type] | index("user") != null), ([.linux.namespaces[].type] | index("network"))]' "$XDG/config.json"
 	assert_output "[[{\"containerID\":0,\"hostID\":$RL_UID,\"size\":1}],[{\"containerID\":0,\"hostID\":$RL_GID,\"size\":1}],true,null]"

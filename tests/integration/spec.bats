@@ -54,7 +54,9 @@ spec_paths() { json_paths <"$1"; }
 @test "spec --rootless maps the caller's uid and gid, a user namespace, no network namespace" {
 	mkdir "$TEST_DIR/v"
 	chown 1000:1000 "$TEST_DIR/v"
-	run -0 setpriv --reuid 1000 --regid 1000 --clear-groups "$VESSEL" spec --rootless --bundle "$TEST_DIR/v"
+	local v
+	v=$(user_vessel)
+	run -0 setpriv --reuid 1000 --regid 1000 --clear-groups "$v" spec --rootless --bundle "$TEST_DIR/v"
 	local c=$TEST_DIR/v/config.json
 	run -0 jq -c '.linux.uidMappings' "$c"
 	assert_output '[{"containerID":0,"hostID":1000,"size":1}]'
