@@ -236,6 +236,18 @@ race_src() {
 	echo "marker-$CG_NAME" >"$TEST_DIR/src/marker"
 }
 
+# fs_root DIR: the root field ($4 in mountinfo) of a bind mount of DIR: its
+# path inside its filesystem. It is DIR itself only where DIR's mount has
+# the whole filesystem; in a container whose / is a directory of the
+# host's disk it is longer.
+fs_root() {
+	local target fsroot
+	read -r target fsroot < <(findmnt -n -o TARGET,FSROOT -T "$1")
+	[ -n "$fsroot" ] || fail "findmnt found no mount for $1"
+	local rest=${1#"$target"}
+	echo "${fsroot%/}/${rest#/}"
+}
+
 # mount_log_hook LOG AWK-CONDITION: a createContainer hook (it runs in the
 # container's mount namespace before pivot_root, where host paths still
 # show) appending to LOG the mount points of the mounts that match (in
@@ -273,11 +285,14 @@ runs() {
 	echo untouched >"$canary/canary"
 	local canary_before host_before
 	canary_before=$(find "$canary" -printf '%p %y %s %T@\n'; cat "$canary/canary")
-	host_before=$(awk -v s="$TEST_DIR/src" '$4 == s' /proc/self/mountinfo)
+	# the binds of src are the mounts whose root is src's
+	local src_root
+	src_root=$(fs_root "$TEST_DIR/src")
+	host_before=$(awk -v s="$src_root" '$4 == s' /proc/self/mountinfo)
 	mkdir "$BUNDLE/rootfs/mnt"
 	update_config ".mounts += [{\"destination\":\"/mnt/x\",\"type\":\"bind\",\"source\":\"$TEST_DIR/src\",\"options\":[\"bind\",\"ro\"]}]"
-	mount_log_hook "$TEST_DIR/mounts.log" "\$4 == \"$TEST_DIR/src\""
-	set_args sh -c "awk -v s='$TEST_DIR/src' '\$4 == s {print \"inside \" \$5}' /proc/self/mountinfo"
+	mount_log_hook "$TEST_DIR/mounts.log" "\$4 == \"$src_root\""
+	set_args sh -c "awk -v s='$src_root' '\$4 == s {print \"inside \" \$5}' /proc/self/mountinfo"
 	# /mnt/x flips between a directory and a symlink to /, to ../../.. and
 	# to the host path of the canary.
 	bg "$FILE_DIR/bin/swapper" "$BUNDLE/rootfs/mnt" x 20 "$TEST_DIR/swaps" / ../../../../../../.. "$canary" >/dev/null
@@ -293,6 +308,7 @@ runs() {
 	# Where the bind landed, seen from the container's mount namespace
 	# before pivot_root: always inside the rootfs ...
 	run -0 cat "$TEST_DIR/mounts.log"
+	[ "${#lines[@]}" -ge "$RUNS_OK" ] || fail "the hook saw ${#lines[@]} binds of src for $RUNS_OK runs"
 	local l outside=() elsewhere=0
 	for l in "${lines[@]}"; do
 		case $l in
@@ -306,11 +322,12 @@ runs() {
 	# race was run (the swaps and runs above), and no bind escaped however
 	# often it was won.
 	echo "# $elsewhere of ${#lines[@]} binds followed the symlink (inside the rootfs)" >&3
-	# Inside the containers that ran, the bind is where they can see it.
+	# Inside each container that ran, the bind is where it can see it.
 	run -0 grep -c '^inside ' "$TEST_DIR/inside.log"
+	[ "$output" -ge "$RUNS_OK" ] || fail "$output containers of $RUNS_OK saw the bind"
 	# The host: the canary and the host's mount table are as they were.
 	assert_equal "$(find "$canary" -printf '%p %y %s %T@\n'; cat "$canary/canary")" "$canary_before"
-	assert_equal "$(awk -v s="$TEST_DIR/src" '$4 == s' /proc/self/mountinfo)" "$host_before"
+	assert_equal "$(awk -v s="$src_root" '$4 == s' /proc/self/mountinfo)" "$host_before"
 }
 
 # The container's view of every procfs it has (the image's /proc may have
