@@ -10,7 +10,17 @@
 
 load security_helpers
 
-setup_file() { sec_setup_file sysprobe agent; }
+setup_file() {
+	sec_setup_file sysprobe agent
+	# Whether this kernel runs i386 system calls at all (int $0x80): with
+	# IA32 emulation off, or under a hypervisor without it, the instruction
+	# raises SIGSEGV. The probe, outside any container and filter, says.
+	local rc=0
+	"$FILE_DIR/bin/sysprobe" "mkdir32:$FILE_DIR/i386-probe" >/dev/null 2>&1 || rc=$?
+	I386_SYSCALLS=1
+	[ "$rc" -ne 139 ] || I386_SYSCALLS=0
+	export I386_SYSCALLS
+}
 setup() {
 	sec_setup
 	install_bin sysprobe
@@ -67,13 +77,12 @@ assert_config_error() {
 }
 
 @test "seccomp: without a filter the probe's calls succeed (the control for every test below)" {
-	probe getpid mkdir:/dev/shm/d personality:0xffffffff socket:1:1 mkdir32:/dev/shm/e
+	probe getpid mkdir:/dev/shm/d personality:0xffffffff socket:1:1
 	assert_success
 	assert_line --regexp '^getpid ok [0-9]+$'
 	assert_line "mkdir:/dev/shm/d ok 0"
 	assert_line "personality:0xffffffff ok 0"
 	assert_line --regexp '^socket:1:1 ok [0-9]+$'
-	assert_line "mkdir32:/dev/shm/e ok 0"
 }
 
 @test "seccomp: SCMP_ACT_ERRNO fails the call with errnoRet, and with EPERM without it" {
@@ -282,6 +291,11 @@ op_case() {
 }
 
 @test "seccomp: architectures adds the i386 ABI to the filter; without it i386 calls hit the bad-arch action" {
+	[ "$I386_SYSCALLS" = 1 ] || skip "this kernel runs no i386 system calls (int \$0x80 raises SIGSEGV)"
+	# the control: without a filter the i386 call succeeds
+	probe mkdir32:/dev/shm/e
+	assert_success
+	assert_output "mkdir32:/dev/shm/e ok 0"
 	seccomp "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],
 		\"syscalls\":[$(errno_rule mkdir 18)]}"
 	probe mkdir:/dev/shm/d mkdir32:/dev/shm/e getpid
