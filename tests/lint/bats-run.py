@@ -566,7 +566,8 @@ class Checker:
                     changed = True
                 if name not in self.effects:
                     effects = [self.scan(f.lists[0][0]) for f in defs]
-                    effect = "checked" if "checked" in effects else "run" if "run" in effects else None
+                    effect = "checked" if "checked" in effects else \
+                        "run" if any(isinstance(e, tuple) for e in effects) else None
                     if effect:
                         self.effects[name] = effect
                         changed = True
@@ -613,8 +614,8 @@ class Checker:
                 if r is None and not (nxt.kind == "cmd" and only_logs(nxt)):
                     saw_other = True
                 if r is not None:
-                    return ("overwritten", "the run at line %d overwrites $status and $output "
-                            "before anything reads them" % first_line(nxt))
+                    return ("overwritten", "the %s at line %d overwrites $status and $output "
+                            "before anything reads them" % r)
             if parent.kind == "loop":
                 if parent.body_index is not None and parent.lists[parent.body_index] is lst:
                     return ("loop", "the next iteration overwrites $status and $output; nothing in "
@@ -640,17 +641,19 @@ class Checker:
 
     def scan(self, node):
         """What a statement after a run does to its results: "checked",
-        "run" (overwritten), or None (neither)."""
+        (WHAT, LINE) when a run there overwrites them, or None (neither)."""
         if node.kind == "cmd":
+            name = command_name(node)
             if self.is_run(node):
                 if mentions(node.words):
                     return "checked"  # it reads $output; it is checked itself
-                return "run"
+                return ("run" if name == "run" else "run in %s()" % name, node.line)
             if mentions(node.words):
                 if only_logs(node):
                     return None
                 return "checked"
-            return self.effects.get(command_name(node))
+            effect = self.effects.get(name)
+            return ("run in %s()" % name, node.line) if effect == "run" else effect
         if node.kind == "func":
             return None
         if mentions(node.words):
@@ -658,7 +661,7 @@ class Checker:
         for lst in node.lists:
             for child in lst:
                 r = self.scan(child)
-                if r == "run" and node.kind == "subshell":
+                if isinstance(r, tuple) and node.kind == "subshell":
                     continue  # a subshell's run overwrites nothing outside
                 if r is not None:
                     return r
@@ -690,13 +693,6 @@ def only_logs(cmd):
     return True
 
 
-def first_line(node):
-    for n in walk(node):
-        if n.kind == "cmd":
-            return n.line
-    return node.line
-
-
 def parse(text):
     toks = Lexer(text).run()
     p = Parser(toks)
@@ -708,160 +704,27 @@ def parse(text):
 
 
 # ---------------------------------------------------------------------------
-# Self-test: each case is a bats file; "# FLAG" marks the lines that must be
-# flagged, every other run must not be.
+# Self-test: the cases in bats-run.cases
 
-SELFTEST = [
-    ("a bare run before another run", r'''
-@test "x" {
-	run foo  # FLAG
-	run -0 bar
-}'''),
-    ("a bare run at the end of a test", r'''
-@test "x" {
-	run foo  # FLAG
-}'''),
-    ("run -N and run ! check themselves", r'''
-@test "x" {
-	run -0 foo
-	run ! foo
-	run -1 --separate-stderr foo
-	run --separate-stderr -2 foo
-}'''),
-    ("assertions and mentions check", r'''
-@test "x" {
-	run foo
-	assert_success
-	run foo
-	assert_output --partial x
-	run foo
-	[ "$status" -eq 0 ]
-	run foo
-	assert_equal "${lines[0]}" x
-	run foo
-	[[ $output == *x* && $status -eq 0 ]]
-	run foo
-	(( status == 0 ))
-	run --separate-stderr foo
-	assert_equal "$stderr" ""
-	run foo
-	grep -q x <<<"$output"
-	run foo
-	echo "$output" | grep -q x
-}'''),
-    ("a check after unrelated statements", r'''
-@test "x" {
-	run foo
-	local a=1
-	vessel kill ct
-	assert_failure
-}'''),
-    ("an echo of the output checks nothing", r'''
-@test "x" {
-	run foo  # FLAG
-	echo "$output"
-	echo "status=$status" >&2
-	run -0 bar
-}'''),
-    ("a run reading the previous output, checked itself", r'''
-@test "x" {
-	run foo
-	run -0 jq -e '.a ==
-		1' <<<"$output"
-	run foo
-	run jq . <<<"$output"  # FLAG
-}'''),
-    ("pipelines lose the results", r'''
-@test "x" {
-	echo x | run foo  # FLAG
-	assert_success
-	run foo | cat  # FLAG
-	echo x | run -1 foo
-}'''),
-    ("loops: each iteration must check its own", r'''
-@test "x" {
-	for i in 1 2; do
-		run foo  # FLAG
-	done
-	assert_success
-	for i in 1 2; do
-		run foo
-		[ "$status" -eq 0 ] && break
-	done
-	while read -r l; do
-		run -0 foo "$l"
-	done <<<"$output"
-	run foo
-	for l in "${lines[@]}"; do :; done
-	run foo
-	while read -r l; do
-		:
-	done <<<"$output"
-}'''),
-    ("if/else branches and checks after fi", r'''
-@test "x" {
-	if a; then
-		run foo
-	else
-		run bar
-	fi
-	assert_success
-	if a; then
-		run foo  # FLAG
-	fi
-	run -0 x
-	run foo
-	if [ "$status" -ne 0 ]; then skip "why"; fi
-	run foo
-	case $status in 0) : ;; *) false ;; esac
-}'''),
-    ("helpers: checkers and functions that hand a run out", r'''
-my_check() { [ "$status" -eq 0 ]; }
-my_run() {
-	run "$VESSEL" "$@"
-}
-my_helper() {
-	run foo  # FLAG
-	touch x
-}
-my_loop() {
-	local x
-	for x in a b; do
-		run foo  # FLAG
-	done
-}
-@test "x" {
-	run foo
-	my_check
-	my_run a
-	assert_success
-	my_run b  # FLAG
-	my_helper
-	assert_success
-}'''),
-    ("quoting, heredocs and substitutions are not commands", r'''
-@test "x" {
-	cat <<EOF
-run foo
-EOF
-	x=$(run foo; echo)
-	y="run foo"
-	[[ $x =~ ^(a|b)$ ]]
-	run foo  # FLAG
-	: 'run bar
-	  run baz'
-}'''),
-    ("a subshell loses the results", r'''
-@test "x" {
-	( run foo )  # FLAG
-	assert_success
-}'''),
-]
+def selftest_cases():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bats-run.cases")
+    cases, name, lines = [], None, []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh.read().split("\n"):
+            if line.startswith("### "):
+                if name:
+                    cases.append((name, "\n".join(lines)))
+                name, lines = line[4:], [""]
+            elif name:
+                lines.append(line)
+    if name:
+        cases.append((name, "\n".join(lines)))
+    return cases
 
 
 def selftest():
     results = []
-    for name, text in SELFTEST:
+    for name, text in selftest_cases():
         want = {i + 1 for i, l in enumerate(text.split("\n")) if l.rstrip().endswith("# FLAG")}
         try:
             tree = parse(text)
