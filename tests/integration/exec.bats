@@ -86,9 +86,12 @@ the_pid() { cat "$1"; }
 	local ready sig
 	ready=$(mk_fifo ready)
 	sig=$(mk_fifo sig)
+	# The traps retry the fifo's open, which the SIGCHLD of the sleep can
+	# interrupt (EINTR) on a loaded machine.
 	bg_vessel e exec c1 sh -c '
-		trap "echo USR1 >/sig" USR1
-		trap "echo TERM >/sig; exit 7" TERM
+		sig() { until echo "$1" 2>/dev/null >/sig; do :; done; }
+		trap "sig USR1" USR1
+		trap "sig TERM; exit 7" TERM
 		echo up >/ready
 		while :; do sleep 1 & wait; done'
 	run -0 read_fifo "$ready"

@@ -157,8 +157,11 @@ exe_of() { readlink "/proc/$1/exe"; }
 	local ready ack
 	ready=$(mk_fifo ready)
 	ack=$(mk_fifo ack)
-	set_sh 'for s in USR1 HUP INT; do trap "echo $s >/ack" $s; done
-		trap "echo TERM >/ack; exit 7" TERM
+	# The fifo's open may be interrupted (EINTR) by the SIGCHLD of the
+	# sleep below on a loaded machine: the traps retry until it opened.
+	set_sh 'ack() { until echo "$1" 2>/dev/null >/ack; do :; done; }
+		for s in USR1 HUP INT; do trap "ack $s" $s; done
+		trap "ack TERM; exit 7" TERM
 		echo up >/ready
 		while :; do sleep 1 & wait $!; done'
 	VESSEL_TEST_TAG=$TAG "$VESSEL" --root "$ROOT" run --bundle "$BUNDLE" r1 </dev/null >"$TEST_DIR/out" 2>&1 3>&- &
@@ -278,7 +281,8 @@ exe_of() { readlink "/proc/$1/exe"; }
 	local ready ack
 	ready=$(mk_fifo ready)
 	ack=$(mk_fifo ack)
-	set_sh 'trap "echo TERM >/ack; exit 0" TERM; echo up >/ready; while :; do sleep 1 & wait $!; done'
+	set_sh 'trap "until echo TERM 2>/dev/null >/ack; do :; done; exit 0" TERM
+		echo up >/ready; while :; do sleep 1 & wait $!; done'
 	run -0 run_d c1
 	run -0 read_fifo "$ready"
 	run -0 vessel kill c1
@@ -290,7 +294,8 @@ exe_of() { readlink "/proc/$1/exe"; }
 	local ready ack
 	ready=$(mk_fifo ready)
 	ack=$(mk_fifo ack)
-	set_sh 'trap "echo USR1 >/ack" USR1; echo up >/ready; while :; do sleep 1 & wait $!; done'
+	set_sh 'trap "until echo USR1 2>/dev/null >/ack; do :; done" USR1
+		echo up >/ready; while :; do sleep 1 & wait $!; done'
 	run -0 run_d c1
 	run -0 read_fifo "$ready"
 	local s
