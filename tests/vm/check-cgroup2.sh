@@ -16,6 +16,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 top=$(cd "$here/../.." && pwd -P)
+# shellcheck source=tests/vm/lib/tap.sh
+. "$here/lib/tap.sh"
 
 run_args=()
 while [ $# -gt 0 ]; do
@@ -46,27 +48,4 @@ if [ ${#files[@]} -eq 0 ]; then
 	[ ${#files[@]} -gt 0 ] || files=(tests/vm/selftest.bats)
 fi
 
-planned='' passed=0 failed=0 skipped=0
-while IFS= read -r line; do
-	printf '%s\n' "$line"
-	case $line in
-	1..*) planned=${line#1..} ;;
-	'ok '*' # skip'* | 'ok '*' # SKIP'*) skipped=$((skipped + 1)) ;;
-	'ok '*) passed=$((passed + 1)) ;;
-	'not ok '*) failed=$((failed + 1)) ;;
-	esac
-done < <(exec "$here/run.sh" "${run_args[@]}" --env VESSEL_CGROUP2_VM=1 -- bats --tap "${files[@]}")
-# the status of the process substitution, which $! names
-wait $!
-rc=$?
-
-if [ -n "$planned" ]; then
-	case $planned in *[!0-9]*) planned=0 ;; esac
-	missing=$((planned - passed - failed - skipped))
-	[ "$missing" -le 0 ] || failed=$((failed + missing))
-	echo "cgroup2-vm: $passed passed, $failed failed, $skipped skipped"
-	if [ "$rc" = 0 ] && [ "$failed" -gt 0 ]; then
-		rc=1
-	fi
-fi
-exit "$rc"
+vm_bats cgroup2-vm "$here/run.sh" "${run_args[@]}" --env VESSEL_CGROUP2_VM=1 -- "${files[@]}"
