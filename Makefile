@@ -7,6 +7,7 @@
 #   make integration     bats integration tests (root)
 #   make clients         containerd / podman / dockerd tests (root)
 #   make check-cgroup2   the cgroup v2 tests inside a qemu VM
+#   make check-systemd   the systemd VM lane (systemd as PID 1, pure cgroup v2)
 #   make asan            build and run the unit tests under ASan/UBSan
 #   make bench           vessel vs runc vs crun, side by side
 #   make fuzz            libFuzzer targets (clang)
@@ -57,7 +58,7 @@ LIB     := $(BUILD)/libcontainer/libcontainer.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: FORCE all check lint unit integration clients check-cgroup2 asan bench fuzz man install clean deps
+.PHONY: FORCE all check lint unit integration clients check-cgroup2 check-systemd asan bench fuzz man install clean deps
 
 all: vessel
 
@@ -108,6 +109,9 @@ clients: vessel
 
 check-cgroup2: vessel
 	@tests/run-cgroup2.sh
+
+check-systemd: vessel
+	@tests/run-systemd.sh
 
 check: vessel $(UNIT_BIN)
 	@tests/run-all.sh $(UNIT_BIN)

@@ -11,7 +11,7 @@ set -eu
 BUILD="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libyajl-dev libselinux1-dev libmnl-dev busybox-static"
 TEST="libcmocka-dev bats bats-support bats-assert bats-file busybox-static jq python3 procps
       util-linux iproute2 tmux runc crun containerd podman conmon catatonit docker.io
-      qemu-system-x86 cpio strace"
+      qemu-system-x86 cpio strace mmdebstrap e2fsprogs"
 
 want="$BUILD"
 [ "${1:-}" = "--build" ] || want="$BUILD $TEST"
