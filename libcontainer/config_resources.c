@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "json.h"
+#include "log.h"
 #include "utils.h"
 
 static int parse_device_rules(yajl_val arr, const char *path, struct resources_cfg *r,
@@ -51,13 +52,22 @@ static int parse_device_rules(yajl_val arr, const char *path, struct resources_c
     if (access == NULL || *access == '\0') {
       strcpy(d->access, "rwm");
     } else {
+      /* As runc: r, w and m count, once each; other letters ("rwa" is
+       * common in configs written for runc) are ignored. */
       size_t n = 0;
+      bool ignored = false;
       for (const char *a = access; *a; a++) {
-        if (!strchr("rwm", *a) || strchr(d->access, *a) || n >= 3)
-          return error_set(err, EINVAL, "%s: invalid access \"%s\" (a subset of rwm)", p, access);
-        d->access[n++] = *a;
-        d->access[n] = '\0';
+        if (!strchr("rwm", *a))
+          ignored = true;
+        else if (!strchr(d->access, *a)) {
+          d->access[n++] = *a;
+          d->access[n] = '\0';
+        }
       }
+      if (n == 0)
+        return error_set(err, EINVAL, "%s: invalid access \"%s\" (a subset of rwm)", p, access);
+      if (ignored)
+        log_debug("%s: \"%s\" has letters other than r, w and m; they are ignored", p, access);
     }
   }
   return 0;

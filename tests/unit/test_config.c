@@ -682,6 +682,15 @@ static void test_standalone_resources(void **state) {
   assert_error_msg(err, "resources.memory.limit: -7 is not a valid limit (-1 for unlimited)");
   resources_cfg_free(&r);
   yajl_tree_free(v);
+  /* runc's access strings: r, w and m once each, other letters ignored */
+  v = parse_json("{\"devices\":[{\"allow\":false,\"type\":\"c\",\"major\":1,\"minor\":11,"
+                 "\"access\":\"rwa\"},{\"allow\":true,\"access\":\"rrm\"}]}");
+  assert_int_equal(config_parse_resources(v, "resources", &r, &err), 0);
+  assert_int_equal(r.n_devices, 2);
+  assert_string_equal(r.devices[0].access, "rw");
+  assert_string_equal(r.devices[1].access, "rm");
+  resources_cfg_free(&r);
+  yajl_tree_free(v);
   v = parse_json("[]");
   assert_int_equal(config_parse_resources(v, "resources", &r, &err), -1);
   assert_error_msg(err, "resources: expected object, got array");
