@@ -240,7 +240,8 @@ int cgroups_create(const struct cgroup_config *cfg, struct container_state *st,
     return error_stage(err, "cgroup");
   }
   autofree char *inner = NULL;
-  if (resolve_inner(cfg, &inner, err) < 0 || cg_validate(host, cfg->resources, NULL, err) < 0)
+  if (resolve_inner(cfg, &inner, err) < 0 || cg_validate(host, cfg->resources, NULL, err) < 0 ||
+      (!host->fake && cg_refuse_frozen(host, inner, err) < 0))
     return error_stage(err, "cgroup");
   if (host->mode != CGROUP_MODE_V2 && !cfg->rootless && !cg_host_has(host, "devices")) {
     error_set(err, ENOENT, "the devices cgroup controller is not available: refusing to run a "

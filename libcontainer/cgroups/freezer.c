@@ -106,3 +106,36 @@ bool cgroups_state_frozen(const struct container_state *st) {
     return strcmp(s, "THAWED") != 0;
   return false;
 }
+
+/* A directory frozen by itself: v2 cgroup.freeze is 1; v1 freezer.state is
+ * not THAWED and, where the kernel tells, not only through a frozen parent.
+ * Missing files read as thawed. */
+static bool dir_frozen(int fd, const char *dir, bool v2) {
+  autofree char *s = NULL;
+  if (v2)
+    return cg_read_opt(fd, dir, "cgroup.freeze", &s, NULL) == 0 && strcmp(s, "1") == 0;
+  int r = cg_read_opt(fd, dir, "freezer.self_freezing", &s, NULL);
+  if (r == 0)
+    return strcmp(s, "1") == 0;
+  return r == 1 && cg_read_opt(fd, dir, "freezer.state", &s, NULL) == 0 && strcmp(s, "THAWED") != 0;
+}
+
+int cg_refuse_frozen(const struct cg_host *host, const char *inner, struct error **err) {
+  bool v2 = host->mode == CGROUP_MODE_V2;
+  for (size_t i = 0; i < host->n; i++) {
+    const struct cg_hier *h = &host->h[i];
+    if (v2 ? *h->controllers != '\0' : !cg_list_has(h->controllers, "freezer"))
+      continue;
+    autofree char *leaf = cg_leaf_path(host, h, inner);
+    int fd = open(leaf, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+      continue; /* not there yet: nothing can have frozen it */
+    bool frozen = dir_frozen(fd, leaf, v2);
+    close(fd);
+    /* runc's words: engines and its suite match them */
+    if (frozen)
+      return error_set(err, EBUSY, "container's cgroup unexpectedly frozen (\"%s\")", leaf);
+  }
+  return 0;
+}
+

@@ -175,6 +175,10 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight);
 /* freezer.c */
 int cg_v1_freeze(int dirfd, const char *dir, bool freeze, struct error **err);
 int cg_v2_freeze(int dirfd, const char *dir, bool freeze, struct error **err);
+/* Fails with runc's "container's cgroup unexpectedly frozen" when the
+ * container's cgroup (inner, as cg_leaf_path takes it) exists and was frozen
+ * by someone: a process started in it would never run. */
+int cg_refuse_frozen(const struct cg_host *host, const char *inner, struct error **err);
 
 /* stats.c */
 int cg_v1_stats(const struct container_state *st, struct jgen *g, struct error **err);

@@ -244,6 +244,43 @@ refused() {
 	fi
 }
 
+@test "run and create into a cgroup someone froze are refused with runc's words, never hang" {
+	local dir file on off
+	if is_v2; then
+		dir=$CG/$CG_NAME file=cgroup.freeze on=1 off=0
+	else
+		need_controller freezer
+		dir=$CG/freezer/$CG_NAME file=freezer.state on=FROZEN off=THAWED
+	fi
+	mkdir "$dir"
+	echo "$on" >"$dir/$file"
+	set_args true
+	# output to files, not pipes: a process a runtime left frozen in the
+	# cgroup would keep a pipe open, and the test waiting
+	local run_status=0 create_status=0
+	timeout -k 1 "$WAIT_TIMEOUT" "$VESSEL" --root "$ROOT" run --bundle "$BUNDLE" ct \
+		</dev/null >"$TEST_DIR/run.out" 2>&1 || run_status=$?
+	timeout -k 1 "$WAIT_TIMEOUT" "$VESSEL" --root "$ROOT" create --bundle "$BUNDLE" ct \
+		</dev/null >"$TEST_DIR/create.out" 2>&1 || create_status=$?
+	local run_output create_output
+	run_output=$(<"$TEST_DIR/run.out") create_output=$(<"$TEST_DIR/create.out")
+	# the cgroup is not vessel's: it stays as it was, frozen and empty
+	local state procs
+	state=$(cat "$dir/$file") procs=$(cat "$dir/cgroup.procs")
+	# thawed before any assertion, so that a runtime that hangs there fails
+	# this test instead of leaving a frozen process behind
+	echo "$off" >"$dir/$file"
+	assert_equal "$run_status" 1
+	[[ $run_output == *"container's cgroup unexpectedly frozen"* ]]
+	assert_equal "$create_status" 1
+	[[ $create_output == *"container's cgroup unexpectedly frozen"* ]]
+	assert_equal "$state" "$on"
+	assert_equal "$procs" ""
+	[ ! -e "$ROOT/ct" ]
+	rmdir "$dir"
+	assert_no_cgroups
+}
+
 @test "--systemd-cgroup is refused with a clear message" {
 	set_args true
 	run -1 "$VESSEL" --root "$ROOT" --systemd-cgroup run --bundle "$BUNDLE" ct </dev/null
