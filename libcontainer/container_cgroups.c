@@ -125,6 +125,13 @@ int container_update(const struct runtime_opts *rt, const char *id,
   struct resources_cfg only = {0};
   cgroups_resources_merge(&only, change);
   cgroups_resources_merge(&eff, change);
+  /* As runc: an unlimited memory limit without a swap value asks for
+   * unlimited swap too (else a swap limit would outlive the memory limit it
+   * was set with, and cgroup v2 cannot keep one without the other). */
+  if (change->has_mem_limit && change->mem_limit == -1 && !change->has_mem_swap) {
+    only.has_mem_swap = eff.has_mem_swap = true;
+    only.mem_swap = eff.mem_swap = -1;
+  }
   int rc = cgroups_update(&l.st, &only, &eff, err);
   if (rc == 0)
     rc = save_resources(l.dirfd, &eff, err);

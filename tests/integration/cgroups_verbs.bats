@@ -154,6 +154,28 @@ pids_file() { if is_v2; then cgf "$1" "" pids.max; else cgf "$1" pids pids.max; 
 	assert_output "$RT_NAME: container \"nosuch\" does not exist"
 }
 
+@test "update --memory -1 lifts the swap limit too, as runc does" {
+	update_config '.linux.resources += {"memory": {"limit": 33554432, "swap": 67108864}}'
+	set_args sleep 100
+	run_d ct
+	vessel update --memory -1 ct
+	local max=max
+	is_v2 || max=$(cat "$CG/memory/memory.limit_in_bytes")
+	assert_equal "$(cat "$(mem_file ct)")" "$max"
+	if is_v2; then
+		assert_equal "$(cat "$(cgf ct "" memory.swap.max)")" max
+	elif [ -e "$(cgf ct memory memory.memsw.limit_in_bytes)" ]; then
+		assert_equal "$(cat "$(cgf ct memory memory.memsw.limit_in_bytes)")" "$max"
+	fi
+	run jq -c '.memory | {limit, swap}' "$ROOT/ct/resources.json"
+	assert_output '{"limit":-1,"swap":-1}'
+	# an explicit swap value stays what was asked for
+	vessel update --memory 32M --memory-swap 64M ct
+	vessel update --memory -1 --memory-swap -1 ct
+	run jq -c '.memory | {limit, swap}' "$ROOT/ct/resources.json"
+	assert_output '{"limit":-1,"swap":-1}'
+}
+
 @test "update refuses a stopped container" {
 	set_args true
 	run -0 vessel run --keep --bundle "$BUNDLE" ct </dev/null
