@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "cpuset.h"
@@ -109,6 +110,21 @@ static int parse_time_offsets(yajl_val v, const char *path, struct linux_cfg *l,
   return 0;
 }
 
+/* fileMode may carry the file-type bits (podman writes 020666 for a
+ * character device, as stat(2) reports it): they must then name the type the
+ * entry declares, and are dropped; the permission bits are what is used. */
+static int check_file_mode(struct device_cfg *d, const char *ep, struct error **err) {
+  uint32_t fmt = d->file_mode & S_IFMT, want = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+  if (d->file_mode & ~(uint32_t)(S_IFMT | 07777))
+    return error_set(err, EINVAL, "%s.fileMode: %#o is not a file mode", ep, d->file_mode);
+  if (fmt && fmt != want)
+    return error_set(err, EINVAL, "%s.fileMode: %#o is the mode of a %s, but type is \"%c\"", ep,
+                     d->file_mode, fmt == S_IFBLK ? "block device" : fmt == S_IFCHR ? "character device" :
+                     fmt == S_IFIFO ? "fifo" : "file that is not a device", d->type);
+  d->file_mode &= 07777;
+  return 0;
+}
+
 static int parse_devices(yajl_val arr, const char *path, struct linux_cfg *l, struct error **err) {
   char ep[288], p[320];
   l->n_devices = arr->u.array.len;
@@ -148,9 +164,8 @@ static int parse_devices(yajl_val arr, const char *path, struct linux_cfg *l, st
     if ((r = jget_u32(e, ep, "fileMode", &d->file_mode, err)) < 0)
       return -1;
     d->has_file_mode = r;
-    if (r && d->file_mode > 07777)
-      return error_set(err, EINVAL, "%s.fileMode: %o has bits beyond the permission bits", ep,
-                       d->file_mode);
+    if (r && check_file_mode(d, ep, err) < 0)
+      return -1;
     if ((r = jget_u32(e, ep, "uid", &d->uid, err)) < 0)
       return -1;
     d->has_uid = r;

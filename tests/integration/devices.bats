@@ -92,6 +92,24 @@ run_dev_stat() {
 	assert_line "/dev/loop-test block special file 7:c8 660 0:6"
 }
 
+@test "linux.devices: fileMode with the file-type bits, as podman --device writes it" {
+	# podman copies st_mode of the host's device: 020666 for /dev/fuse
+	update_config '.linux.devices = [
+		{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 8630, "uid": 0, "gid": 0},
+		{"path": "/dev/loop-test", "type": "b", "major": 7, "minor": 200, "fileMode": 24992}]'
+	run_dev_stat /dev/fuse /dev/loop-test
+	assert_line "/dev/fuse character special file a:e5 666 0:0"
+	assert_line "/dev/loop-test block special file 7:c8 640 0:0"
+}
+
+@test "linux.devices: type bits in fileMode that contradict the type are refused" {
+	update_config '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 25014}]'
+	set_args true
+	run -1 create_ct d1
+	assert_output "$RT_NAME: config.json: linux.devices[0].fileMode: 060666 is the mode of a block device, but type is \"c\""
+	assert_nothing_left d1
+}
+
 @test "linux.devices: a fifo (type p) and a device outside /dev" {
 	mkdir -p "$BUNDLE/rootfs/mydev"
 	update_config '.root.readonly = false | .linux.devices = [

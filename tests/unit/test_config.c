@@ -280,6 +280,16 @@ static void test_full_mounts_hooks_annotations(void **state) {
   config_free(c);
 }
 
+/* fileMode as podman writes it (the type bits of stat(2)): accepted when they
+ * match the type, and only the permission bits are kept. */
+static void test_device_filemode_type_bits(void **state) {
+  (void)state;
+  struct config *c = parse_good("linux-devices-filemode-typebits.json");
+  assert_true(c->linux.devices[0].has_file_mode);
+  assert_int_equal(c->linux.devices[0].file_mode, 0620);
+  config_free(c);
+}
+
 static void test_full_linux(void **state) {
   (void)state;
   struct config *c = parse_good("full.json");
@@ -825,6 +835,7 @@ int main(void) {
       cmocka_unit_test(test_full_process),
       cmocka_unit_test(test_full_mounts_hooks_annotations),
       cmocka_unit_test(test_full_linux),
+      cmocka_unit_test(test_device_filemode_type_bits),
       cmocka_unit_test(test_full_resources),
       cmocka_unit_test(test_full_seccomp),
       cmocka_unit_test(test_limits),
