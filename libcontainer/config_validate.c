@@ -39,6 +39,13 @@ static char *normalise_sysctl(const char *key) {
   return k;
 }
 
+static const char *sysctl_value(const struct config *c, const char *key) {
+  for (size_t i = 0; i < c->linux.n_sysctl; i++)
+    if (strcmp(c->linux.sysctl_keys[i], key) == 0)
+      return c->linux.sysctl_values[i];
+  return NULL;
+}
+
 int config_validate_sysctl(const struct config *c, const char *key, struct error **err) {
   const struct linux_cfg *l = &c->linux;
   autofree char *k = normalise_sysctl(key);
@@ -63,8 +70,11 @@ int config_validate_sysctl(const struct config *c, const char *key, struct error
   if (strcmp(k, "kernel.hostname") == 0 || strcmp(k, "kernel.domainname") == 0) {
     if (!ns_private(l, NS_UTS))
       return error_set(err, EINVAL, "linux.sysctl: sysctl \"%s\" is not allowed in the host's uts namespace", key);
+    /* The field and the sysctl set the same thing: both may be given
+     * (engines write both) as long as they agree. */
     const char *field = k[7] == 'h' ? c->hostname : c->domainname;
-    if (field && *field)
+    const char *value = sysctl_value(c, key);
+    if (field && *field && (value == NULL || strcmp(field, value) != 0))
       return error_set(err, EINVAL, "linux.sysctl: sysctl \"%s\" conflicts with the \"%s\" field",
                        key, k[7] == 'h' ? "hostname" : "domainname");
     return 0;
@@ -95,8 +105,11 @@ int config_validate(const struct config *c, struct error **err) {
   if ((l->masked_paths || l->readonly_paths) && (strv_len(l->masked_paths) || strv_len(l->readonly_paths)) &&
       !l->ns[NS_MOUNT].present)
     return error_set(err, EINVAL, "linux.maskedPaths: unable to restrict paths without a private mount namespace");
-  if (c->n_mounts && !l->ns[NS_MOUNT].present)
-    return error_set(err, EINVAL, "mounts: mounts need a private mount namespace");
+  /* In the host's mount namespace only the host's root may mount. */
+  if (!l->ns[NS_MOUNT].present && l->ns[NS_USER].present && c->n_mounts)
+    return error_set(err, EINVAL, "mounts: a container in a user namespace cannot mount in the host's mount namespace (add a mount namespace)");
+  if (!l->ns[NS_MOUNT].present && l->ns[NS_USER].present && c->root_readonly)
+    return error_set(err, EINVAL, "root.readonly: a container in a user namespace cannot make its root read-only in the host's mount namespace (add a mount namespace)");
   for (size_t i = 0; i < l->n_sysctl; i++)
     if (config_validate_sysctl(c, l->sysctl_keys[i], err) < 0)
       return -1;

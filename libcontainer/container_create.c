@@ -34,6 +34,7 @@
 #include "namespaces.h"
 #include "netdev.h"
 #include "procfs.h"
+#include "rootfs_host.h"
 #include "selinux.h"
 #include "sync.h"
 #include "syscalls.h"
@@ -261,8 +262,8 @@ static int converse(struct parent *p, struct error **err) {
       break;
     case SYNC_HOOKS_REQ: {
       autofree char *s = state_json_for_hooks(p->st, "creating");
-      if (hooks_run(cfg->hooks, HOOK_PRESTART, s, p->st->bundle, err) < 0 ||
-          hooks_run(cfg->hooks, HOOK_CREATE_RUNTIME, s, p->st->bundle, err) < 0)
+      if (hooks_run(cfg->hooks, HOOK_PRESTART, s, p->st->bundle, NULL, err) < 0 ||
+          hooks_run(cfg->hooks, HOOK_CREATE_RUNTIME, s, p->st->bundle, NULL, err) < 0)
         return -1;
       if (sync_send(p->sock, SYNC_HOOKS_DONE, 0, -1, err) < 0)
         return -1;
@@ -339,7 +340,7 @@ static void job_init(struct job *j, const struct runtime_opts *rt, const struct 
   j->rootfd = j->dirfd = j->sock[0] = j->sock[1] = j->console_keep = -1;
   struct init_ctx *c = &j->c;
   c->join.v2dir = c->console_master_sock = c->pty_slave_fd = c->devnull_tree = -1;
-  c->procfd = c->rootfd = c->state_dirfd = -1;
+  c->procfd = c->rootfd = c->state_dirfd = c->fifo_fd = -1;
   for (int t = 0; t < NS_COUNT; t++)
     c->ns_fd[t] = -1;
   j->p = (struct parent){.c = c, .st = &j->st, .sock = -1, .pidfd = -1, .first_pidfd = -1,
@@ -362,6 +363,7 @@ static int job_check(struct job *j, struct error **err) {
   c->bundle = o->bundle;
   c->rootfs = j->rootfs;
   c->no_pivot = o->no_pivot;
+  c->host_mntns = !j->cfg->linux.ns[NS_MOUNT].present;
   c->no_new_keyring = o->no_new_keyring;
   c->detached = o->detach;
   plan_namespaces(c, &j->cfg->linux);
@@ -400,6 +402,8 @@ static int job_record(struct job *j, struct error **err) {
   st->rootless = j->rootless;
   st->use_terminal = cfg->process.terminal;
   st->no_new_keyring = o->no_new_keyring;
+  if (j->c.host_mntns)
+    st->host_rootfs_base = rootfs_host_mnt_id(j->rootfs);
   /* The record exists before any side effect outside the state directory. */
   if (state_write(j->dirfd, st, err) < 0 || container_save_config(j->dirfd, cfg, err) < 0)
     return -1;
@@ -508,6 +512,7 @@ static void job_free(struct job *j, bool failed) {
     if (j->p.first_pidfd >= 0)
       kill_and_reap(j->p.first_pidfd);
     kill_and_reap(j->p.pidfd);
+    rootfs_host_release(j->st.rootfs, j->st.host_rootfs_base);
     if (j->made_cgroups)
       cgroups_destroy(&j->st, NULL);
     if (j->made_dir)

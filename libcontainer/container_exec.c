@@ -183,6 +183,30 @@ static int join(int pidfd, pid_t pid, int flags, struct error **err) {
   return 0;
 }
 
+static int enter_init_root(struct init_ctx *c, struct error **err) {
+  if (fchdir(c->init_root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return error_sys(err, errno, "enter the container's root");
+  close(c->init_root);
+  c->init_root = -1;
+  return 0;
+}
+
+/* The container shares our mount namespace: its root is the init's, seen
+ * through /proc while the pidfd holds the pid. */
+static int open_init_root(struct init_ctx *c, struct error **err) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/root", c->st->pid);
+  c->init_root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (c->init_root < 0)
+    return error_sys(err, errno, "open the container's root \"%s\"", path);
+  struct stat a, b;
+  if (fstat(c->init_root, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+    close(c->init_root); /* the same root as ours */
+    c->init_root = -1;
+  }
+  return 0;
+}
+
 _Noreturn void exec_main(struct init_ctx *c) {
   struct error *e = NULL;
   struct error **err = &e;
@@ -204,6 +228,10 @@ _Noreturn void exec_main(struct init_ctx *c) {
     init_fail(c, e);
   close(c->pidfd);
   c->pidfd = -1;
+  /* A container in the host's mount namespace has its root by chroot: take
+   * the init's (its pidfd pins the pid while we look). */
+  if (c->init_root >= 0 && enter_init_root(c, err) < 0)
+    init_fail(c, (error_stage(err, "namespace"), e));
   c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (c->rootfd < 0) {
     error_sys(err, errno, "open the container's root");
@@ -330,6 +358,7 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   sigset_t all, old;
   bool blocked = false;
   c.console_master_sock = c.devnull_tree = c.procfd = c.rootfd = c.state_dirfd = c.pty_slave_fd = -1;
+  c.init_root = c.fifo_fd = -1;
   c.join.v2dir = -1;
   for (int i = 0; i < NS_COUNT; i++)
     c.ns_fd[i] = -1;
@@ -362,6 +391,8 @@ int container_exec(const struct runtime_opts *rt, const struct exec_opts *o, int
   c.detached = o->detach;
   c.pidfd = initfd;
   c.setns_flags = namespaces_to_join(st.pid);
+  if (!(c.setns_flags & CLONE_NEWNS) && open_init_root(&c, err) < 0)
+    goto out;
   log_debug("exec %s: namespaces %#x of init %d", o->id, c.setns_flags, st.pid);
   struct create_opts co = {.id = o->id, .console_socket = o->console_socket,
                            .preserve_fds = o->preserve_fds, .detach = o->detach};
@@ -469,6 +500,8 @@ out:
     close(pidfd);
   if (initfd >= 0)
     close(initfd);
+  if (c.init_root >= 0)
+    close(c.init_root);
   if (sock[0] >= 0)
     close(sock[0]);
   if (sock[1] >= 0)

@@ -16,6 +16,52 @@
 #include "syscalls.h"
 #include "utils.h"
 
+/* Opening exec.fifo released the init, which answers with one byte. */
+static int release_init(int fifo, int pidfd, struct error **err) {
+  for (;;) {
+    struct pollfd p[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    if (poll(p, 2, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return error_sys(err, errno, "poll exec.fifo");
+    }
+    if (p[0].revents & POLLIN) {
+      char c;
+      ssize_t n = read(fifo, &c, 1);
+      if (n == 1)
+        return 0;
+      if (n < 0 && errno == EAGAIN)
+        continue;
+    }
+    if (p[1].revents & POLLIN)
+      return error_set(err, ESRCH, "cannot start a container that has stopped");
+  }
+}
+
+/* The end of exec.fifo: every writer gone means the init's execve closed it
+ * (or the init died); 'E' first means it failed before: it said why on the
+ * container's stderr and stopped, and start still succeeds, as runc's does
+ * (returns 1: no poststart hooks then). */
+static int wait_exec(int fifo, struct error **err) {
+  bool failed = false;
+  for (;;) {
+    struct pollfd p = {fifo, POLLIN, 0};
+    if (poll(&p, 1, -1) < 0) {
+      if (errno == EINTR)
+        continue;
+      return error_sys(err, errno, "poll exec.fifo");
+    }
+    char buf[16];
+    ssize_t n = read(fifo, buf, sizeof(buf));
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+      continue;
+    if (n <= 0)
+      break;
+    failed |= memchr(buf, 'E', (size_t)n) != NULL;
+  }
+  return failed ? 1 : 0;
+}
+
 int container_start(const struct runtime_opts *rt, const char *id, struct error **err) {
   struct container_state st;
   autoclose int dirfd = -1;
@@ -49,30 +95,17 @@ int container_start(const struct runtime_opts *rt, const char *id, struct error 
     error_sys(err, errno, "open exec.fifo");
     goto out;
   }
-  for (;;) {
-    struct pollfd p[2] = {{fifo, POLLIN, 0}, {pidfd, POLLIN, 0}};
-    if (poll(p, 2, -1) < 0) {
-      if (errno == EINTR)
-        continue;
-      error_sys(err, errno, "poll exec.fifo");
-      goto out;
-    }
-    if (p[0].revents & POLLIN) {
-      char c;
-      ssize_t n = read(fifo, &c, 1);
-      if (n == 1)
-        break;
-      if (n < 0 && errno == EAGAIN)
-        continue;
-    }
-    if (p[1].revents & POLLIN) {
-      error_set(err, ESRCH, "cannot start a container that has stopped");
-      goto out;
-    }
-  }
+  if (release_init(fifo, pidfd, err) < 0)
+    goto out;
   unlinkat(dirfd, "exec.fifo", 0);
   log_debug("start %s: init %d released", id, st.pid);
-  container_poststart(&st, dirfd, NULL);
+  /* poststart hooks follow the program's execve: the init holds exec.fifo
+   * open (close-on-exec) until then. */
+  int ran = wait_exec(fifo, err);
+  if (ran < 0)
+    goto out;
+  if (ran == 0)
+    container_poststart(&st, dirfd, NULL);
   rc = 0;
 out:
   state_free(&st);

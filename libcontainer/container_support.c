@@ -16,6 +16,7 @@
 #include "cgroups/cgroups.h"
 #include "container_internal.h"
 #include "hooks.h"
+#include "rootfs_host.h"
 #include "json.h"
 #include "log.h"
 #include "process_env.h"
@@ -201,6 +202,7 @@ int container_destroy(int rootfd, int dirfd, struct container_state *st, const s
   container_recover_cgroups(dirfd, st);
   if (container_kill_init_and_wait(st, err) < 0)
     return -1;
+  rootfs_host_release(st->rootfs, st->host_rootfs_base);
   if (cgroups_destroy(st, err) < 0)
     return error_stage(err, "cgroup");
   struct config *loaded = NULL;
@@ -209,8 +211,7 @@ int container_destroy(int rootfd, int dirfd, struct container_state *st, const s
     cfg = loaded;
   if (st->created_ok && cfg && cfg->hooks[HOOK_POSTSTOP].n) {
     autofree char *s = hooks_state_json(st, "stopped", 0);
-    if (hooks_run(cfg->hooks, HOOK_POSTSTOP, s, st->bundle, &e) < 0)
-      log_warn("%s", e->msg);
+    hooks_run_warn(cfg->hooks, HOOK_POSTSTOP, s, st->bundle);
   }
   config_free(loaded);
   error_free(e);
@@ -246,8 +247,7 @@ void container_poststart(const struct container_state *st, int dirfd, const stru
     cfg = loaded;
   if (cfg && cfg->hooks[HOOK_POSTSTART].n) {
     autofree char *s = hooks_state_json(st, "running", st->pid);
-    if (hooks_run(cfg->hooks, HOOK_POSTSTART, s, st->bundle, &e) < 0)
-      log_warn("%s", e->msg);
+    hooks_run_warn(cfg->hooks, HOOK_POSTSTART, s, st->bundle);
   }
   config_free(loaded);
   error_free(e);

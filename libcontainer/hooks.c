@@ -56,8 +56,8 @@ static void capture_read(int fd, struct capture *c) {
   }
 }
 
-static _Noreturn void hook_child(const struct hook *h, const char *cwd, int in, int out,
-                                 int errfd) {
+static _Noreturn void hook_child(const struct hook *h, const char *cwd, char *const *env_default,
+                                 int in, int out, int errfd) {
   if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errfd, 2) < 0)
     _exit(127);
   /* Hooks run in the bundle, as runc runs them. */
@@ -68,9 +68,8 @@ static _Noreturn void hook_child(const struct hook *h, const char *cwd, int in, 
   close_fds_from(3, NULL, 0);
   process_reset_signals();
   char *fallback[] = {h->path, NULL};
-  char *noenv[] = {NULL};
   char **argv = h->args && h->args[0] ? h->args : fallback;
-  execve(h->path, argv, h->env ? h->env : noenv);
+  execve(h->path, argv, h->env ? h->env : env_default ? env_default : environ);
   dprintf(2, "exec \"%s\": %s", h->path, errno_text(errno));
   _exit(127);
 }
@@ -84,7 +83,7 @@ static char *trimmed(struct capture *c) {
 }
 
 static int run_one(const struct hook *h, const char *kind, size_t idx, const char *state,
-                   const char *cwd, struct error **err) {
+                   const char *cwd, char *const *env_default, struct error **err) {
   int in[2], out[2], errp[2];
   if (pipe2(in, O_CLOEXEC) < 0)
     return error_sys(err, errno, "pipe");
@@ -102,14 +101,14 @@ static int run_one(const struct hook *h, const char *kind, size_t idx, const cha
                                  .exit_signal = SIGCHLD};
   pid_t pid = (pid_t)sys_clone3(&ca);
   if (pid == 0)
-    hook_child(h, cwd, in[0], out[1], errp[1]);
+    hook_child(h, cwd, env_default, in[0], out[1], errp[1]);
   int e = errno;
   close(in[0]);
   close(out[1]);
   close(errp[1]);
   if (pid < 0) {
     close(in[1]); close(out[0]); close(errp[0]);
-    return error_sys(err, e, "start %s hook #%zu (\"%s\")", kind, idx, h->path);
+    return error_sys(err, e, "error running %s hook #%zu: \"%s\"", kind, idx, h->path);
   }
   fcntl(in[1], F_SETFL, O_NONBLOCK);
   struct capture cout = {0}, cerr = {0};
@@ -176,25 +175,37 @@ static int run_one(const struct hook *h, const char *kind, size_t idx, const cha
   free(cout.buf);
   free(cerr.buf);
   if (timed_out)
-    return error_set(err, ETIMEDOUT, "%s hook #%zu (\"%s\") timed out after %lld seconds", kind, idx,
+    return error_set(err, ETIMEDOUT, "error running %s hook #%zu: \"%s\": timed out after %lld seconds", kind, idx,
                      h->path, (long long)h->timeout);
   if (si.si_code == CLD_EXITED && si.si_status == 0)
     return 0;
   autofree char *status = si.si_code == CLD_EXITED ? xasprintf("exit status %d", si.si_status)
                                                    : xasprintf("killed by signal %d", si.si_status);
-  return error_set(err, ECANCELED, "%s hook #%zu (\"%s\") failed: %s%s%s%s%s", kind, idx, h->path,
+  return error_set(err, ECANCELED, "error running %s hook #%zu: \"%s\": %s%s%s%s%s", kind, idx, h->path,
                    status, *so ? ", stdout: " : "", so, *se ? ", stderr: " : "", se);
 }
 
 int hooks_run(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
-              const char *cwd, struct error **err) {
+              const char *cwd, char *const *env_default, struct error **err) {
   const struct hook_list *l = &hooks[kind];
   for (size_t i = 0; i < l->n; i++) {
     log_debug("running %s hook #%zu: %s", hook_kind_name(kind), i, l->v[i].path);
-    if (run_one(&l->v[i], hook_kind_name(kind), i, state_json, cwd, err) < 0) {
+    if (run_one(&l->v[i], hook_kind_name(kind), i, state_json, cwd, env_default, err) < 0) {
       error_object(err, l->v[i].path);
       return error_stage(err, "hook");
     }
   }
   return 0;
+}
+
+void hooks_run_warn(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
+                    const char *cwd) {
+  const struct hook_list *l = &hooks[kind];
+  for (size_t i = 0; i < l->n; i++) {
+    struct error *e = NULL;
+    log_debug("running %s hook #%zu: %s", hook_kind_name(kind), i, l->v[i].path);
+    if (run_one(&l->v[i], hook_kind_name(kind), i, state_json, cwd, NULL, &e) < 0)
+      log_warn("%s", e->msg);
+    error_free(e);
+  }
 }

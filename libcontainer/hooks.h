@@ -14,8 +14,13 @@
 char *hooks_state_json(const struct container_state *st, const char *status, pid_t pid);
 
 /* Run every hook of kind in order, in directory cwd (the bundle; NULL: the
- * current one); the first failure stops and fails. */
+ * current one); the first failure stops and fails.  A hook without "env"
+ * gets env_default (NULL: vessel's own environment), as runc's hooks do. */
 int hooks_run(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
-              const char *cwd, struct error **err);
+              const char *cwd, char *const *env_default, struct error **err);
+/* poststart and poststop: every hook runs; each failure is a warning (the
+ * spec: "the remaining hooks and lifecycle continue"). */
+void hooks_run_warn(const struct hook_list *hooks, enum hook_kind kind, const char *state_json,
+                    const char *cwd);
 
 #endif

@@ -258,6 +258,9 @@ static int seal_fds(struct init_ctx *c, struct error **err) {
   return 0;
 }
 
+/* `start` opened exec.fifo: say so, and keep the fifo open until execve
+ * closes it, which tells `start` the program runs (poststart hooks follow);
+ * a failure before that writes 'E' first. */
 static int wait_for_start(struct init_ctx *c, struct error **err) {
   int fd = openat(c->state_dirfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
   if (fd < 0)
@@ -267,10 +270,23 @@ static int wait_for_start(struct init_ctx *c, struct error **err) {
     close(fd);
     return error_sys(err, e, "write exec.fifo");
   }
-  close(fd);
+  c->fifo_fd = fd;
   close(c->state_dirfd);
   c->state_dirfd = -1;
   return 0;
+}
+
+/* After `start`: nobody reads the sync socket any more; the reason goes to
+ * the container's stderr and 'E' to `start`. */
+static _Noreturn void fail_started(struct init_ctx *c, struct error *e) {
+  dprintf(2, "vessel: %s\n", e && e->msg ? e->msg : "container init failed");
+  init_fifo_failed(c);
+  _exit(1);
+}
+
+void init_fifo_failed(struct init_ctx *c) {
+  if (c->fifo_fd >= 0)
+    (void)!write(c->fifo_fd, "E", 1);
 }
 
 /* Load the filter; a notify descriptor goes to the parent, which passes it
@@ -332,21 +348,15 @@ _Noreturn void init_finish(struct init_ctx *c) {
     close(c->sync_fd);
     c->sync_fd = -1;
   }
-  if (c->state_dirfd >= 0 && wait_for_start(c, err) < 0) {
-    dprintf(2, "vessel: %s\n", e->msg);
-    _exit(1);
-  }
+  if (c->state_dirfd >= 0 && wait_for_start(c, err) < 0)
+    fail_started(c, e);
   if (!c->is_exec && c->cfg->hooks[HOOK_START_CONTAINER].n) {
     autofree char *s = hooks_state_json(c->st, "created", getpid());
-    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, NULL, err) < 0) {
-      dprintf(2, "vessel: %s\n", e->msg);
-      _exit(1);
-    }
+    if (hooks_run(c->cfg->hooks, HOOK_START_CONTAINER, s, NULL, c->env, err) < 0)
+      fail_started(c, e);
   }
-  if (c->seccomp && seccomp_filter_load(c->seccomp, NULL, err) < 0) {
-    dprintf(2, "vessel: %s\n", e->msg);
-    _exit(1);
-  }
+  if (c->seccomp && seccomp_filter_load(c->seccomp, NULL, err) < 0)
+    fail_started(c, e);
   process_exec(c, exe);
 }
 _Noreturn void init_main(struct init_ctx *c) {
@@ -375,30 +385,22 @@ _Noreturn void init_main(struct init_ctx *c) {
       netdev_loopback_up(err) < 0)
     init_fail(c, e);
   init_open_proc_and_labels(c);
-  bool own_mntns = c->cfg->linux.ns[NS_MOUNT].present;
-  if (own_mntns && rootfs_setup(c, err) < 0)
+  if (rootfs_setup(c, err) < 0)
     init_fail(c, e);
   if (c->cfg->hooks[HOOK_PRESTART].n || c->cfg->hooks[HOOK_CREATE_RUNTIME].n)
     if (request(c, SYNC_HOOKS_REQ, SYNC_HOOKS_DONE, err) < 0)
       init_fail(c, e);
   if (c->cfg->hooks[HOOK_CREATE_CONTAINER].n) {
     autofree char *s = hooks_state_json(c->st, "creating", c->host_pid);
-    if (hooks_run(c->cfg->hooks, HOOK_CREATE_CONTAINER, s, c->bundle, err) < 0)
+    if (hooks_run(c->cfg->hooks, HOOK_CREATE_CONTAINER, s, c->bundle, c->env, err) < 0)
       init_fail(c, e);
   }
-  if (own_mntns && rootfs_pivot(c, err) < 0)
+  if (rootfs_pivot(c, err) < 0)
     init_fail(c, e);
-  if (init_terminal(c, own_mntns, err) < 0)
+  if (init_terminal(c, true, err) < 0)
     init_fail(c, e);
-  if (own_mntns && rootfs_finalize(c, err) < 0)
+  if (rootfs_finalize(c, err) < 0)
     init_fail(c, e);
-  if (!own_mntns) {
-    c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (c->rootfd < 0 || chroot(c->rootfs) < 0 || chdir("/") < 0) {
-      error_sys(err, errno, "chroot to \"%s\"", c->rootfs);
-      init_fail(c, e);
-    }
-  }
   if (set_names(c, err) < 0 || set_sysctls(c, err) < 0 || process_prepare(c, NULL, err) < 0)
     init_fail(c, e);
   init_finish(c);

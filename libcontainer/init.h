@@ -22,12 +22,16 @@ struct init_ctx {
   const char *rootfs;               /* absolute host path */
   int sync_fd;                      /* the init's end of the socketpair */
   int state_dirfd;                  /* O_PATH of <root>/<id>, for exec.fifo */
+  int fifo_fd;                      /* exec.fifo after `start` released us: open
+                                       (close-on-exec) until execve, so that
+                                       `start` sees its end (-1 if none) */
   int ns_fd[NS_COUNT];              /* namespaces to join (opened by the parent) */
   int clone_flags;                  /* CLONE_NEW* created by clone3 itself */
   int unshare_flags;                /* CLONE_NEW* the init creates with unshare */
   bool two_stage;                   /* a second fork is needed (see container_create.c) */
   bool want_cgroupns;               /* unshare(CLONE_NEWCGROUP) after joining the cgroup */
   bool no_pivot;
+  bool host_mntns;                  /* no mount namespace: the host's is shared */
   bool no_new_keyring;
   bool detached;                    /* create, or run -d: the parent will not wait */
   int preserve_fds;                 /* fds 3.. kept for the user process */
@@ -44,10 +48,13 @@ struct init_ctx {
   bool self_join;                   /* ... and need not ask the parent */
   int pidfd;                        /* exec: the container init's pidfd */
   int setns_flags;                  /* exec: namespaces to join through pidfd */
+  int init_root;                    /* exec into a container in the host's mount
+                                       namespace: the init's root, or -1 */
   int console_master_sock;          /* the socket that gets the pty master, or -1 */
   struct {
     const char *dest;               /* mounts[].destination */
     int fd;                         /* the mount vessel attached there */
+    bool ro_later;                  /* a read-only tmpfs, made read-only last */
   } mounted[64];
   size_t n_mounted;
   int parent_fds[4];                /* the parent's descriptors (the state
@@ -58,6 +65,8 @@ struct init_ctx {
 _Noreturn void init_main(struct init_ctx *c);
 /* The common end of init and exec: from seal_fds to execve. */
 _Noreturn void init_finish(struct init_ctx *c);
+/* Tell `start` (through exec.fifo) that the program will not run. */
+void init_fifo_failed(struct init_ctx *c);
 /* Report e to the parent and exit. */
 _Noreturn void init_fail(struct init_ctx *c, struct error *e);
 void init_open_proc_and_labels(struct init_ctx *c); /* or init_fail */

@@ -105,13 +105,18 @@ static bool on_procfs(int fd) {
   return fstatfs(fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 }
 
-static void mounted_add(struct init_ctx *c, const char *dest, int fd) {
+static void mounted_add(struct init_ctx *c, const char *dest, int fd, bool ro_later) {
   if (c->n_mounted >= ARRAY_SIZE(c->mounted)) {
+    /* Past the table a read-only tmpfs is made read-only right away. */
+    struct vessel_mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (ro_later)
+      sys_mount_setattr(fd, "", AT_EMPTY_PATH, &a);
     close(fd);
     return;
   }
   c->mounted[c->n_mounted].dest = dest;
   c->mounted[c->n_mounted].fd = fd;
+  c->mounted[c->n_mounted].ro_later = ro_later;
   c->n_mounted++;
 }
 
@@ -290,8 +295,34 @@ static int mount_idmapped_tree(struct init_ctx *c, size_t index, struct error **
   return m.fd;
 }
 
+/* A destination written as a host path inside the rootfs ("$rootfs/mnt")
+ * means the same place in the container, as runc takes it. */
+static const char *container_destination(const struct init_ctx *c, const char *dest) {
+  size_t l = strlen(c->rootfs);
+  if (l > 1 && strncmp(dest, c->rootfs, l) == 0 && (dest[l] == '/' || dest[l] == '\0'))
+    return dest[l] ? dest + l : "/";
+  return dest;
+}
+
+/* tmpfs without mode=: over a directory of the image it keeps that
+ * directory's mode (runc 1.2 and later); a new directory gets tmpfs's 1777. */
+static char *tmpfs_data(struct init_ctx *c, const struct mount_cfg *m) {
+  autofree char *data = selinux_mount_data(m->data, c->cfg->linux.mount_label);
+  autofree char *opts = xasprintf(",%s", data ? data : "");
+  if (m->type == NULL || strcmp(m->type, "tmpfs") != 0 || strstr(opts, ",mode="))
+    return steal_ptr(data);
+  autoclose int fd = root_open(c->rootfd, m->destination, O_PATH | O_DIRECTORY, NULL);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0)
+    return steal_ptr(data);
+  return data && *data ? xasprintf("%s,mode=%o", data, st.st_mode & 07777)
+                       : xasprintf("mode=%o", st.st_mode & 07777);
+}
+
 static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
-  const struct mount_cfg *m = &c->cfg->mounts[index];
+  struct mount_cfg copy = c->cfg->mounts[index];
+  const struct mount_cfg *m = &copy;
+  copy.destination = (char *)container_destination(c, copy.destination);
   const char *type = m->type ? m->type : "";
   bool bind = mount_is_bind(m);
   if (check_proc_destination(m, err) < 0)
@@ -303,7 +334,7 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
     return mount_cgroups(c, m, target, err);
   }
   autoclose int tree = -1;
-  bool is_dir = true;
+  bool is_dir = true, ro_later = false;
   if (bind) {
     if (m->idmap)
       tree = mount_idmapped_tree(c, index, err);
@@ -318,7 +349,13 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
     if (set_attrs(tree, m, err) < 0)
       return -1;
   } else {
-    autofree char *data = selinux_mount_data(m->data, c->cfg->linux.mount_label);
+    /* A read-only tmpfs (/dev among them) is made read-only at the end:
+     * what goes inside it (devpts, devices, links) is made first. */
+    if (strcmp(type, "tmpfs") == 0 && (m->flags & MS_RDONLY)) {
+      copy.flags &= ~(unsigned long)MS_RDONLY;
+      ro_later = true;
+    }
+    autofree char *data = tmpfs_data(c, m);
     tree = mount_make_fs(type[0] ? type : "none", m->source, data, m->flags, err);
     if (tree < 0)
       return -1;
@@ -360,7 +397,7 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
     return -1;
   /* Keep the mount: masked and read-only paths under it are resolved from
    * it, not by name again (see paths.c). */
-  mounted_add(c, m->destination, steal_fd(tree));
+  mounted_add(c, m->destination, steal_fd(tree), ro_later);
   return 0;
 }
 

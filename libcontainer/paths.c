@@ -109,8 +109,15 @@ static int mask_paths(struct init_ctx *c, char *const *paths, struct error **err
   if (n == 0)
     return 0;
   struct mask_target *t = xcalloc(n, sizeof(*t));
+  for (size_t i = 0; i < n; i++)
+    t[i].fd = -1;
   int rc = 0, empty = -1;
   for (size_t i = 0; i < n && rc == 0; i++) {
+    bool dup = false;
+    for (size_t j = 0; j < i && !dup; j++)
+      dup = strcmp(paths[i], paths[j]) == 0;
+    if (dup) /* masked once is enough */
+      continue;
     rc = open_mask_target(c, paths[i], &t[i], err);
     if (rc == 0 && t[i].fd >= 0) {
       if (t[i].dir)

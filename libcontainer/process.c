@@ -221,5 +221,6 @@ _Noreturn void process_exec(struct init_ctx *c, const char *exe) {
   int n = snprintf(msg, sizeof(msg), "vessel: exec \"%s\": %s\n", exe, errno_text(e));
   if (n > 0)
     (void)!write(2, msg, (size_t)n);
+  init_fifo_failed(c);
   _exit(e == ENOENT ? 127 : 126);
 }

@@ -164,6 +164,8 @@ int state_write(int dirfd, const struct container_state *st, struct error **err)
   jgen_kv_bool(g, "terminal", st->use_terminal);
   jgen_kv_bool(g, "noNewKeyring", st->no_new_keyring);
   jgen_kv_bool(g, "createdOk", st->created_ok);
+  if (st->host_rootfs_base)
+    jgen_kv_uint(g, "hostRootfsBase", st->host_rootfs_base);
   jgen_map_close(g);
   autofree char *text = jgen_finish(g, true);
 
@@ -234,7 +236,8 @@ int state_read(int dirfd, const char *id, struct container_state *st, struct err
       jget_bool(doc, "", "rootless", &st->rootless, err) < 0 ||
       jget_bool(doc, "", "terminal", &st->use_terminal, err) < 0 ||
       jget_bool(doc, "", "noNewKeyring", &st->no_new_keyring, err) < 0 ||
-      jget_bool(doc, "", "createdOk", &st->created_ok, err) < 0) {
+      jget_bool(doc, "", "createdOk", &st->created_ok, err) < 0 ||
+      jget_u64(doc, "", "hostRootfsBase", &st->host_rootfs_base, err) < 0) {
     error_wrap(err, "state of \"%s\": state.json", id);
     state_free(st);
     return -1;

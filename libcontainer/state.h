@@ -49,6 +49,8 @@ struct container_state {
   bool use_terminal;
   bool no_new_keyring;       /* create --no-new-keyring (exec follows it) */
   bool created_ok;           /* create finished; false while it runs */
+  uint64_t host_rootfs_base; /* no mount namespace: the mount that was on the
+                                rootfs before the init bound it (0: none) */
 };
 
 /* Container ids: ^[\w+-\.]+$ and not "." or "..". */

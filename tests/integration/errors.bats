@@ -247,12 +247,12 @@ fails_with() {
 
 @test "a failing hook" {
 	update_config '.hooks.createRuntime = [{"path": "/bin/false"}]'
-	create_fails "$RT_NAME: createRuntime hook #0 (\"/bin/false\") failed: exit status 1"
+	create_fails "$RT_NAME: error running createRuntime hook #0: \"/bin/false\": exit status 1"
 }
 
 @test "a failing createContainer hook: in the container's namespaces, still nothing left" {
 	update_config '.hooks.createContainer = [{"path": "/bin/sh", "args": ["sh", "-c", "exit 9"]}]'
-	create_fails "$RT_NAME: unable to start container process: createContainer hook #0 (\"/bin/sh\") failed: exit status 9"
+	create_fails "$RT_NAME: unable to start container process: error running createContainer hook #0: \"/bin/sh\": exit status 9"
 }
 
 @test "an unknown capability" {

@@ -149,6 +149,39 @@ EOF
 	assert_output "HOOK_LOG=$HOOK_LOG PATH=/usr/bin:/bin "
 }
 
+@test "hook without env: the runtime's environment, as runc and crun give it" {
+	add_hook createRuntime "{\"path\": \"$HOOK\", \"args\": [\"hook.sh\", \"createRuntime\"]}"
+	add_hook poststop "{\"path\": \"$HOOK\", \"args\": [\"hook.sh\", \"poststop\"]}"
+	set_args true
+	HOOK_MARK=from-the-caller PATH=/usr/sbin:/usr/bin:/sbin:/bin run -0 vessel run --bundle "$BUNDLE" h1
+	run -0 awk -F'\t' '$1 == "createRuntime" {print $4}' "$HOOK_LOG"
+	assert_output --partial "HOOK_MARK=from-the-caller "
+	assert_output --partial "PATH=/usr/sbin:/usr/bin:/sbin:/bin "
+	run -0 awk -F'\t' '$1 == "poststop" {print $4}' "$HOOK_LOG"
+	assert_output --partial "HOOK_MARK=from-the-caller "
+}
+
+@test "hook with an empty env: an empty environment" {
+	update_config ".hooks.createRuntime = [{\"path\": \"/bin/sh\", \"args\": [\"sh\", \"-c\", \"/usr/bin/env >$TEST_DIR/env.out\"], \"env\": []}]"
+	set_args true
+	HOOK_MARK=x run -0 vessel run --bundle "$BUNDLE" h1
+	assert_file_exist "$TEST_DIR/env.out"
+	assert_equal "$(grep -v -e '^PWD=' -e '^SHLVL=' -e '^_=' "$TEST_DIR/env.out")" ""
+}
+
+@test "createContainer and startContainer hooks without env get the process's environment" {
+	update_config '.process.env = ["ONE=two", "PATH=/bin:/usr/bin"]'
+	printf '#!/bin/sh\necho "$ONE" >%s/cc.env\n' "$TEST_DIR" >"$TEST_DIR/cc.sh"
+	printf '#!/bin/sh\necho "$ONE $HOME" >/sc.env\n' >"$BUNDLE/rootfs/sc.sh"
+	chmod 0755 "$TEST_DIR/cc.sh" "$BUNDLE/rootfs/sc.sh"
+	add_hook createContainer "{\"path\": \"$TEST_DIR/cc.sh\"}"
+	add_hook startContainer '{"path": "/sc.sh"}'
+	set_args true
+	HOOK_MARK=x run -0 vessel run --bundle "$BUNDLE" h1
+	assert_file_contains "$TEST_DIR/cc.env" '^two$'
+	assert_file_contains "$BUNDLE/rootfs/sc.env" '^two /root$'
+}
+
 @test "hook without args: runs with argv[0] = path" {
 	cat >"$TEST_DIR/argv0" <<EOF
 #!/bin/sh
@@ -177,7 +210,7 @@ EOF
 	local t0=$SECONDS
 	run -1 create_ct h1
 	[ $((SECONDS - t0)) -le 5 ] || fail "create took $((SECONDS - t0))s with a 1s hook timeout"
-	assert_output "$RT_NAME: createRuntime hook #0 (\"/bin/sh\") timed out after 1 seconds"
+	assert_output "$RT_NAME: error running createRuntime hook #0: \"/bin/sh\": timed out after 1 seconds"
 	local hp
 	hp=$(cat "$TEST_DIR/hook.pid")
 	wait_pid "$hp" 2 || fail "the timed-out hook $hp still runs"
@@ -188,7 +221,7 @@ EOF
 	add_hook prestart '{"path": "/bin/false"}'
 	set_args true
 	run -1 create_ct h1
-	assert_output "$RT_NAME: prestart hook #0 (\"/bin/false\") failed: exit status 1"
+	assert_output "$RT_NAME: error running prestart hook #0: \"/bin/false\": exit status 1"
 	assert_nothing_left h1
 }
 
@@ -196,7 +229,7 @@ EOF
 	add_hook createRuntime '{"path": "/bin/sh", "args": ["sh", "-c", "echo no network >&2; exit 3"]}'
 	set_args true
 	run -1 create_ct h1
-	assert_output "$RT_NAME: createRuntime hook #0 (\"/bin/sh\") failed: exit status 3, stderr: no network"
+	assert_output "$RT_NAME: error running createRuntime hook #0: \"/bin/sh\": exit status 3, stderr: no network"
 	assert_nothing_left h1
 }
 
@@ -205,7 +238,7 @@ EOF
 	add_hook createContainer '{"path": "/bin/false"}'
 	set_args true
 	run -1 create_ct h1
-	assert_output "$RT_NAME: unable to start container process: createContainer hook #0 (\"/bin/false\") failed: exit status 1"
+	assert_output "$RT_NAME: unable to start container process: error running createContainer hook #0: \"/bin/false\": exit status 1"
 	assert_nothing_left h1
 	# the second hook did run
 	assert_equal "$(hook_kinds)" "createRuntime "
@@ -216,7 +249,7 @@ EOF
 	add_hook createRuntime '{"path": "/bin/false"}'
 	set_args true
 	run -1 create_ct h1
-	assert_output "$RT_NAME: createRuntime hook #1 (\"/bin/false\") failed: exit status 1"
+	assert_output "$RT_NAME: error running createRuntime hook #1: \"/bin/false\": exit status 1"
 	assert_nothing_left h1
 }
 
@@ -251,7 +284,7 @@ EOF
 	wait_pid "$pid" || fail "the container still runs after its startContainer hook failed"
 	assert_equal "$(ct_status h1)" stopped
 	assert_file_not_exist "$BUNDLE/rootfs/ran"
-	assert_file_contains "$TEST_DIR/h1.err" 'startContainer hook #0 ("/bin/false") failed: exit status 1'
+	assert_file_contains "$TEST_DIR/h1.err" 'error running startContainer hook #0: "/bin/false": exit status 1'
 	return 0
 }
 
@@ -260,7 +293,7 @@ EOF
 	set_sh 'exec sleep 100'
 	run -0 create_ct h1
 	run -0 --separate-stderr vessel start h1
-	assert_equal "$stderr" "$RT_NAME: warning: poststart hook #0 (\"/bin/false\") failed: exit status 1"
+	assert_equal "$stderr" "$RT_NAME: warning: error running poststart hook #0: \"/bin/false\": exit status 1"
 	assert_equal "$(ct_status h1)" running
 }
 
@@ -269,8 +302,43 @@ EOF
 	set_sh 'exec sleep 100'
 	run -0 run_d h1
 	run -0 --separate-stderr vessel delete -f h1
-	assert_equal "$stderr" "$RT_NAME: warning: poststop hook #0 (\"/bin/false\") failed: exit status 1"
+	assert_equal "$stderr" "$RT_NAME: warning: error running poststop hook #0: \"/bin/false\": exit status 1"
 	assert_nothing_left h1
+}
+
+@test "poststart runs after the program's execve, not while startContainer hooks run" {
+	# The poststart hook records what the container's init is executing: it
+	# must be the program already (a slow startContainer hook in front of it
+	# holds the init back).
+	printf '#!/bin/sh\npid=$(jq -r .pid)\ntr "\\\\0" " " </proc/$pid/cmdline >%s/poststart.cmdline\n' "$TEST_DIR" >"$TEST_DIR/ps.sh"
+	chmod 0755 "$TEST_DIR/ps.sh"
+	add_hook startContainer '{"path": "/bin/sh", "args": ["sh", "-c", "sleep 1"]}'
+	add_hook poststart "{\"path\": \"$TEST_DIR/ps.sh\"}"
+	set_args sleep 100
+	run -0 create_ct h1
+	run -0 vessel start h1
+	assert_file_contains "$TEST_DIR/poststart.cmdline" '^sleep 100 $'
+}
+
+@test "a failing poststop hook: a warning, the hooks after it still run, delete finishes" {
+	add_hook poststop '{"path": "/bin/false"}'
+	add_hook poststop
+	set_sh 'exec sleep 100'
+	run -0 run_d h1
+	run -0 --separate-stderr vessel delete -f h1
+	assert_equal "$stderr" "$RT_NAME: warning: error running poststop hook #0: \"/bin/false\": exit status 1"
+	assert_equal "$(hook_kinds)" "poststop "
+	assert_nothing_left h1
+}
+
+@test "a failing poststart hook: the hooks after it still run" {
+	add_hook poststart '{"path": "/bin/false"}'
+	add_hook poststart
+	set_sh 'exec sleep 100'
+	run -0 create_ct h1
+	run -0 --separate-stderr vessel start h1
+	assert_equal "$(hook_kinds)" "poststart "
+	assert_equal "$(ct_status h1)" running
 }
 
 @test "poststop runs when a foreground run ends" {

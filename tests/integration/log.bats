@@ -119,7 +119,7 @@ assert_json_lines() {
 	run -0 vj start l1
 	assert_json_lines "$LOG"
 	run -0 jq -r 'select(.level == "warning") | .msg' "$LOG"
-	assert_output 'poststart hook #0 ("/bin/false") failed: exit status 1'
+	assert_output 'error running poststart hook #0: "/bin/false": exit status 1'
 }
 
 @test "json log: usage errors are JSON lines too" {

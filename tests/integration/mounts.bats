@@ -379,3 +379,132 @@ has_opt() { [[ ",$1," == *",$2,"* ]]; }
 	assert_line --regexp '^/sys sysfs ro,'
 	assert_line --regexp '^/sys/fs/cgroup [a-z0-9]+ ro,'
 }
+
+@test "a read-only /dev tmpfs still gets devpts, shm, mqueue, the devices and links, then is read-only" {
+	update_config '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+	set_sh "$opts_of"'; opts /dev; opts /dev/pts; [ -c /dev/null ] && echo null; readlink /dev/ptmx; touch /dev/x 2>&1 || echo ro'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 --regexp '^ro,'
+	assert_line --index 1 --regexp '^rw,'
+	assert_line null
+	assert_line pts/ptmx
+	assert_line ro
+}
+
+@test "a read-only tmpfs with tmpcopyup gets the image's files, then is read-only" {
+	mkdir -p "$BUNDLE/rootfs/seed"
+	echo seeded >"$BUNDLE/rootfs/seed/f"
+	add_mount '{"destination": "/seed", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "tmpcopyup"]}'
+	set_sh "$opts_of"'; opts /seed; cat /seed/f'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 --regexp '^ro,'
+	assert_line --index 1 seeded
+}
+
+@test "tmpfs without mode=: over an image directory it keeps its mode, a new one is 1777" {
+	mkdir "$BUNDLE/rootfs/kept"
+	chmod 0710 "$BUNDLE/rootfs/kept"
+	add_mount '{"destination": "/kept", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]}'
+	add_mount '{"destination": "/new/a/b", "type": "tmpfs", "source": "tmpfs"}'
+	add_mount '{"destination": "/explicit", "type": "tmpfs", "source": "tmpfs", "options": ["mode=1500"]}'
+	mkdir "$BUNDLE/rootfs/explicit"
+	chmod 0710 "$BUNDLE/rootfs/explicit"
+	set_args stat -c '%n %a' /kept /new/a/b /explicit
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line "/kept 710"
+	assert_line "/new/a/b 1777"
+	assert_line "/explicit 1500"
+	# the image's directories are left as they were
+	assert_equal "$(stat -c %a "$BUNDLE/rootfs/explicit")" 710
+	assert_equal "$(stat -c %a "$BUNDLE/rootfs/new/a/b")" 755
+}
+
+@test "a file bind mount through a symlink to a path that does not exist yet: made inside the rootfs" {
+	update_config '.root.readonly = false'
+	rm -f "$BUNDLE/rootfs/etc/localtime"
+	ln -s /usr/share/zoneinfo/Etc/UTC "$BUNDLE/rootfs/etc/localtime"
+	ln -s /tmp/foo/bar "$BUNDLE/rootfs/jump"
+	ln -s /jump/baz/hosts "$BUNDLE/rootfs/etc/hosts"
+	bind_mount /etc/localtime '["bind", "ro"]' "$SRC/file"
+	bind_mount /etc/hosts '["bind", "ro"]' "$SRC/file"
+	set_args cat /usr/share/zoneinfo/Etc/UTC /tmp/foo/bar/baz/hosts
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_output "from the host
+from the host"
+	# made inside the rootfs, never on the host
+	assert_file_exist "$BUNDLE/rootfs/usr/share/zoneinfo/Etc/UTC"
+	assert_file_exist "$BUNDLE/rootfs/tmp/foo/bar/baz/hosts"
+	assert_not_exist /tmp/foo/bar/baz/hosts
+}
+
+@test "a directory bind mount through a trailing symlink to a missing path" {
+	update_config '.root.readonly = false'
+	ln -s /tmp/dirlink-target "$BUNDLE/rootfs/dirlink"
+	bind_mount /dirlink '["bind"]'
+	set_args cat /tmp/dirlink-target/file
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_output "from the host"
+	assert_not_exist /tmp/dirlink-target
+}
+
+@test "a destination written as a host path inside the rootfs means that place in the container" {
+	update_config '.root.readonly = false'
+	bind_mount "$BUNDLE/rootfs/mnt/x" '["bind"]'
+	set_args cat /mnt/x/file
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_output "from the host"
+	assert_not_exist "$BUNDLE/rootfs$BUNDLE"
+}
+
+@test "proc: an image whose /proc is a symlink is refused in runc's words" {
+	rm -rf "$BUNDLE/rootfs/proc"
+	mkdir -p "$BUNDLE/rootfs/bad-proc"
+	ln -s /bad-proc "$BUNDLE/rootfs/proc"
+	set_args true
+	run -1 create_ct m1
+	assert_output --partial 'must be mounted on ordinary directory'
+	assert_nothing_left m1
+}
+
+@test "rootfsPropagation shared: / is shared, a mount under it reaches a bind of /" {
+	update_config '.linux.rootfsPropagation = "shared" | .root.readonly = false
+		| .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	mkdir -p "$BUNDLE/rootfs/target" "$BUNDLE/rootfs/mnt1" "$BUNDLE/rootfs/test1"
+	touch "$BUNDLE/rootfs/test1/example"
+	set_sh "$tags_of"'; tags /; mount --rbind / /target; mount --bind /test1 /mnt1; ls /target/mnt1'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 --regexp 'shared:[0-9]+'
+	assert_line example
+	run -1 grep -F "$BUNDLE/" /proc/self/mountinfo
+}
+
+@test "rootfsPropagation unbindable: / cannot be bound" {
+	update_config '.linux.rootfsPropagation = "unbindable" | .root.readonly = false
+		| .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+		| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+	mkdir -p "$BUNDLE/rootfs/target"
+	set_sh "$tags_of"'; tags /; mount --rbind / /target 2>&1 || echo refused'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 --regexp 'unbindable'
+	assert_line refused
+}
+
+@test "--no-pivot: the host's /proc is gone from the namespace, so no fresh procfs can be mounted" {
+	update_config '.process.capabilities.bounding += ["CAP_SETFCAP"] | .process.capabilities.permitted += ["CAP_SETFCAP"]'
+	set_args unshare -mrpf sh -c 'mount -t proc none /proc && echo mounted'
+	run vessel run --no-pivot --bundle "$BUNDLE" m1
+	assert_failure
+	assert_output --partial "mount: permission denied"
+	refute_output --partial mounted
+}
+
+@test "masked paths listed twice are masked once" {
+	mkdir -p "$BUNDLE/rootfs/testdir"
+	touch "$BUNDLE/rootfs/testfile"
+	update_config '.linux.maskedPaths += ["/testdir", "/testfile", "/testdir", "/testfile"]'
+	set_sh 'grep -c " /testdir " /proc/self/mountinfo; grep -c " /testfile " /proc/self/mountinfo'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_output "1
+1"
+}

@@ -256,3 +256,102 @@ with_userns() {
 	run -0 vessel run --bundle "$BUNDLE" n1
 	assert_output "$(readlink /proc/$$/ns/net)"
 }
+
+# host_mntns: the config without a mount namespace (masks need one).
+host_mntns() {
+	update_config '.linux.namespaces -= [{"type": "mount"}] | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+}
+
+@test "no mount namespace: the container runs in the host's, with its mounts and its root" {
+	host_mntns
+	local host_mnt
+	host_mnt=$(readlink /proc/self/ns/mnt)
+	set_sh 'readlink /proc/self/ns/mnt; ls /; grep -c " /dev/pts " /proc/self/mounts'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 "$host_mnt"
+	assert_line --index 1 bin
+	refute_line usr
+	assert_nothing_left m1
+}
+
+@test "no mount namespace: the container's mounts are gone from the host after delete" {
+	host_mntns
+	set_args sleep 100
+	run -0 run_d m1
+	# While it runs, its mounts are under the rootfs, on the host.
+	run -0 mounts_under "$BUNDLE/rootfs"
+	assert_line "$BUNDLE/rootfs"
+	assert_line "$BUNDLE/rootfs/proc"
+	assert_line "$BUNDLE/rootfs/dev/pts"
+	run -0 vessel exec m1 sh -c 'ls /; readlink /proc/1/root'
+	assert_line bin
+	refute_line usr
+	assert_line /
+	run -0 vessel delete -f m1
+	run -0 mounts_under "$BUNDLE/rootfs"
+	assert_output ""
+	assert_nothing_left m1
+}
+
+@test "no mount namespace: a failing create takes its mounts away, not the mounts below" {
+	host_mntns
+	# The rootfs is a mount of its own already (as a shim makes it): that
+	# one stays.
+	mount --bind "$BUNDLE/rootfs" "$BUNDLE/rootfs"
+	update_config '.mounts += [{"destination": "/bad", "type": "bind", "source": "/nonexistent-source"}]'
+	set_args true
+	run -1 create_ct m1
+	assert_output --partial "/nonexistent-source"
+	run -0 mounts_under "$BUNDLE/rootfs"
+	assert_output "$BUNDLE/rootfs"
+	umount "$BUNDLE/rootfs"
+	assert_nothing_left m1
+}
+
+@test "no mount namespace, the rest shared or new: every combination of the other kinds runs" {
+	host_mntns
+	local combos=("" "pid" "pid network" "ipc uts" "pid network ipc uts cgroup" "user pid network ipc uts")
+	local c t j
+	set_sh 'for n in pid net ipc uts cgroup user; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+	for c in "${combos[@]}"; do
+		j='[]'
+		for t in $c; do j=$(jq -c --arg t "$t" '. + [{"type": $t}]' <<<"$j"); done
+		update_config ".linux.namespaces = $j | del(.hostname)"
+		if [[ " $c " == *" user "* ]]; then
+			# Nothing can be mounted there: no mounts, a writable root.
+			update_config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+				| .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 65536}]
+				| .mounts = [] | .root.readonly = false'
+		else
+			update_config 'del(.linux.uidMappings) | del(.linux.gidMappings)'
+		fi
+		run vessel run --bundle "$BUNDLE" "m-${c// /-}"
+		[ "$status" -eq 0 ] || fail "[$c] exit status $status: $output"
+		# (without mounts there is no /proc to look at)
+		[[ " $c " == *" user "* ]] && continue
+		for t in pid net ipc uts cgroup user; do
+			local want_new=no
+			[[ " ${c/network/net} " == *" $t "* ]] && want_new=yes
+			local line
+			line=$(grep "^$t " <<<"$output")
+			if [ $want_new = yes ]; then
+				[ "$line" != "$t $(readlink /proc/self/ns/$t)" ] || fail "[$c] $t should be new: $line"
+			else
+				[ "$line" = "$t $(readlink /proc/self/ns/$t)" ] || fail "[$c] $t should be the host's: $line"
+			fi
+		done
+	done
+	run -0 mounts_under "$BUNDLE/rootfs"
+	assert_output ""
+}
+
+@test "no mount namespace with a user namespace: mounts are refused, clearly" {
+	host_mntns
+	update_config '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	set_args true
+	run -1 create_ct m1
+	assert_output "$RT_NAME: config.json: mounts: a container in a user namespace cannot mount in the host's mount namespace (add a mount namespace)"
+	assert_nothing_left m1
+}

@@ -386,7 +386,7 @@ exit 0'
 	refute_line --regexp '^proc /fake '
 	# Failures are the clear refusal.
 	if [ "$RUNS_FAILED" -gt 0 ]; then
-		run -0 grep -c 'mount destination "/proc" must not be reached through a symlink' "$TEST_DIR/runs.err"
+		run -0 grep -c 'mount destination "/proc" must be mounted on ordinary directory, not reached through a symlink' "$TEST_DIR/runs.err"
 	fi
 }
 
@@ -402,7 +402,7 @@ exit 0'
 		ln -sfn "$target" "$BUNDLE/rootfs/proc"
 		run --separate-stderr fg t
 		assert_failure 1
-		assert_equal "$stderr" "$RT_NAME: unable to start container process: mount \"proc\" on \"/proc\" (type proc): mount destination \"/proc\" must not be reached through a symlink"
+		assert_equal "$stderr" "$RT_NAME: unable to start container process: mount \"proc\" on \"/proc\" (type proc): mount destination \"/proc\" must be mounted on ordinary directory, not reached through a symlink"
 		assert_nothing_left t
 		[ -z "$(ls -A "$BUNDLE/rootfs/fake")" ]
 	done
