@@ -274,7 +274,7 @@ static int converse(struct parent *p, struct error **err) {
         return -1;
       break;
     case SYNC_MOUNT_REQ:
-      if (container_idmap_mount(p->c, p->pid, m.arg, p->sock, err) < 0)
+      if (container_mount_source(p->c, p->pid, m.arg, p->sock, err) < 0)
         return -1;
       break;
     case SYNC_READY:

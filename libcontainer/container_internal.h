@@ -44,8 +44,9 @@ int container_env(struct init_ctx *c, const struct create_opts *o, struct error 
 int container_save_config(int dirfd, const struct config *cfg, struct error **err);
 /* Read it back. */
 int container_load_config(int dirfd, struct config **cfg, struct error **err);
-/* Prepare an idmapped mount for the init (parent side). */
-int container_idmap_mount(struct init_ctx *c, pid_t pid, int index, int sock, struct error **err);
+/* Open bind source mounts[index] for the init (idmapped, or out of its
+ * reach), in its mount namespace, and send it (parent side, mount_source.c). */
+int container_mount_source(struct init_ctx *c, pid_t pid, int index, int sock, struct error **err);
 /* Bare pid, no newline, written atomically. */
 int write_pid_file(const char *path, pid_t pid, struct error **err);
 /* Remove everything of a container whose init is gone or killed: cgroups,

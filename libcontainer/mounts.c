@@ -132,8 +132,12 @@ static int check_proc_destination(const struct mount_cfg *m, struct error **err)
   return error_set(err, EPERM, "\"%s\" cannot be mounted because it is inside /proc", m->destination);
 }
 
-/* A detached bind mount of the source, with per-mount attributes set. */
-static int make_bind(struct init_ctx *c, const struct mount_cfg *m, bool *is_dir, struct error **err) {
+static int request_source(struct init_ctx *c, size_t index, struct error **err);
+
+/* A detached bind mount of the source; one that a user namespace's root
+ * cannot reach is opened by the parent, with the host's credentials. */
+static int make_bind(struct init_ctx *c, size_t index, const struct mount_cfg *m, bool *is_dir,
+                     struct error **err) {
   autofree char *src = NULL;
   if (m->source[0] == '/')
     src = xstrdup(m->source);
@@ -141,6 +145,12 @@ static int make_bind(struct init_ctx *c, const struct mount_cfg *m, bool *is_dir
     src = xasprintf("%s/%s", c->bundle, m->source);
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (m->rbind ? AT_RECURSIVE : 0);
   int fd = sys_open_tree(AT_FDCWD, src, flags);
+  if (fd < 0 && (errno == EACCES || errno == EPERM) && c->cfg->linux.ns[NS_USER].present &&
+      !(c->st && c->st->rootless)) {
+    fd = request_source(c, index, err);
+    if (fd < 0)
+      return -1;
+  }
   if (fd < 0) {
     int e = errno;
     if (e == ENOENT)
@@ -283,15 +293,14 @@ static int set_propagation(int treefd, unsigned long prop, struct error **err) {
   return 0;
 }
 
-/* Mounts that need an idmapped tree get it from the parent (it can reach the
- * container's user namespace from outside); see container_create.c. */
-static int mount_idmapped_tree(struct init_ctx *c, size_t index, struct error **err) {
+/* A bind source from the parent (see mount_source.c). */
+static int request_source(struct init_ctx *c, size_t index, struct error **err) {
   struct sync_msg m;
   if (sync_send(c->sync_fd, SYNC_MOUNT_REQ, (int32_t)index, -1, err) < 0 ||
       sync_expect(c->sync_fd, SYNC_MOUNT_FD, &m, err) < 0)
     return -1;
   if (m.fd < 0)
-    return error_set(err, EPROTO, "sync: idmapped mount descriptor missing");
+    return error_set(err, EPROTO, "sync: mount source descriptor missing");
   return m.fd;
 }
 
@@ -337,9 +346,9 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
   bool is_dir = true, ro_later = false;
   if (bind) {
     if (m->idmap)
-      tree = mount_idmapped_tree(c, index, err);
+      tree = request_source(c, index, err);
     else
-      tree = make_bind(c, m, &is_dir, err);
+      tree = make_bind(c, index, m, &is_dir, err);
     if (tree < 0)
       return -1;
     if (m->idmap) {

@@ -21,7 +21,8 @@ enum sync_type {
   SYNC_PIDFD,           /* init (second stage): the real init, fd attached, pid in arg */
   SYNC_SECCOMP_FD,      /* init: seccomp notify fd attached */
   SYNC_SECCOMP_DONE,
-  SYNC_MOUNT_REQ,       /* init: a mount the parent must prepare (idmap), arg = index */
+  SYNC_MOUNT_REQ,       /* init: a bind source the parent must open (idmap, or
+                           out of the init's reach), arg = index */
   SYNC_MOUNT_FD,        /* parent -> init: the prepared mount, fd attached */
   SYNC_READY,           /* init: set up; waiting on exec.fifo */
   SYNC_START,           /* parent -> init (run): exec the user process now */

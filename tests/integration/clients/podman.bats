@@ -378,6 +378,37 @@ podman_stop() {
 	assert_file_not_exists "$d/ro-probe"
 }
 
+@test "podman: --device passes host devices (fileMode with the type bits), with their numbers and access" {
+	# podman writes linux.devices[].fileMode as the host's st_mode (020666 for a
+	# character device) and allows the devices in the cgroup.
+	local devs=() d
+	for d in /dev/fuse /dev/net/tun /dev/kmsg; do [ -c "$d" ] && devs+=(--device "$d"); done
+	[ ${#devs[@]} -gt 0 ] || skip "none of /dev/fuse, /dev/net/tun, /dev/kmsg on this host"
+	run prun dev1 --rm "${devs[@]}" --device /dev/null:/dev/mynull:rw "$IMAGE_NAME" \
+		sh -c 'for p in /dev/fuse /dev/net/tun /dev/kmsg /dev/mynull; do [ -e $p ] && stat -c "%n %F %t:%T %a" $p; done; echo x >/dev/mynull && echo written'
+	assert_success
+	[ -c /dev/fuse ] && assert_line "/dev/fuse character special file a:e5 $(stat -c %a /dev/fuse)"
+	[ -c /dev/net/tun ] && assert_line "/dev/net/tun character special file a:c8 $(stat -c %a /dev/net/tun)"
+	assert_line "/dev/mynull character special file 1:3 666"
+	assert_line written
+}
+
+@test "podman: a --privileged-style device list (many --device, read-only and read-write)" {
+	# What --privileged hands the runtime: every host character device as a
+	# linux.devices entry, fileMode with the type bits. (--privileged itself
+	# needs CAP_SYS_RESOURCE, which this host drops: the list is given by hand.)
+	local devs=() d n=0
+	for d in /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty /dev/fuse /dev/net/tun /dev/kmsg /dev/loop-control; do
+		[ -c "$d" ] || continue
+		devs+=(--device "$d:${d/\/dev\//\/dev\/host-}:rwm")
+		n=$((n + 1))
+	done
+	run prun dev2 --rm "${devs[@]}" "$IMAGE_NAME" sh -c 'ls /dev | grep -c "^host-"; cat /dev/host-zero | head -c 3 | od -An -tx1'
+	assert_success
+	assert_line --index 0 "$n"
+	assert_line --index 1 " 00 00 00"
+}
+
 @test "podman: --network none gives a network namespace with only loopback" {
 	run prun net1 --rm --network none "$IMAGE_NAME" sh -c 'ls /sys/class/net; readlink /proc/self/ns/net'
 	assert_success
