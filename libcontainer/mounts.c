@@ -92,6 +92,11 @@ static bool is_inside_proc(const char *dest) {
   return strncmp(d, "/proc/", 6) == 0 || strcmp(d, "/proc") == 0;
 }
 
+static bool is_proc_root(const char *dest) {
+  autofree char *d = clean_path(dest);
+  return strcmp(d, "/proc") == 0;
+}
+
 static bool proc_allowed_path(const char *dest) {
   autofree char *d = clean_path(dest);
   for (size_t i = 0; i < ARRAY_SIZE(proc_allowed); i++)
@@ -126,6 +131,10 @@ static int check_proc_destination(const struct mount_cfg *m, struct error **err)
     return 0;
   autofree char *d = clean_path(m->destination);
   if (strcmp(d, "/proc") == 0 && strcmp(t, "proc") == 0)
+    return 0;
+  /* A bind of a procfs onto /proc (rootless with the host's pid namespace,
+   * as runc allows): the source is checked to be a procfs once opened. */
+  if (strcmp(d, "/proc") == 0 && mount_is_bind(m))
     return 0;
   if (proc_allowed_path(d) && mount_is_bind(m))
     return 0;
@@ -375,8 +384,12 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
         return -1;
     }
   }
+  bool proc_bind = bind && is_dir && is_proc_root(m->destination);
+  if (proc_bind && !on_procfs(tree))
+    return error_set(err, EPERM, "\"%s\" cannot be mounted because it is inside /proc (only a procfs may be bound there)",
+                     m->destination);
   int target;
-  if (!bind && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0)) {
+  if ((!bind && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0)) || proc_bind) {
     /* proc and sysfs land exactly on their path: resolved once, with no
      * symlink anywhere on the way, and mounted on that descriptor. */
     target = root_dir_nosymlinks(c->rootfd, m->destination, err);
@@ -389,7 +402,7 @@ static int mount_one(struct init_ctx *c, size_t index, struct error **err) {
     return -1;
   /* Whatever the path looks like (//proc, a link into /proc), a target that
    * is on a procfs is refused unless it is one of the allowed files. */
-  if (strcmp(type, "proc") != 0 && on_procfs(target) && !proc_allowed_path(m->destination)) {
+  if (strcmp(type, "proc") != 0 && !proc_bind && on_procfs(target) && !proc_allowed_path(m->destination)) {
     close(target);
     return error_set(err, EPERM, "\"%s\" cannot be mounted because it is inside /proc",
                      m->destination);

@@ -508,3 +508,19 @@ from the host"
 	assert_output "1
 1"
 }
+
+@test "proc: a bind of the host's procfs onto /proc (rootless with the host's pid namespace) is allowed; another source is not" {
+	update_config '.linux.namespaces -= [{"type": "pid"}]
+		| .mounts |= map((select(.type == "proc") | .type = "none" | .source = "/proc"
+			| .options = ["rbind", "nosuid", "nodev", "noexec"]) // .)'
+	set_sh 'head -1 /proc/1/status; cat /proc/keys | wc -c'
+	run -0 vessel run --bundle "$BUNDLE" m1
+	assert_line --index 0 "Name:	$(head -1 /proc/1/status | cut -f2)"
+	# the masks still apply to it
+	[ -e /proc/keys ] && assert_line --index 1 0
+	update_config '.mounts |= map((select(.destination == "/proc") | .source = "/tmp") // .)'
+	set_args true
+	run -1 create_ct m2
+	assert_output --partial '"/proc" cannot be mounted because it is inside /proc (only a procfs may be bound there)'
+	assert_nothing_left m2
+}
