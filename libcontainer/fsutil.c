@@ -154,7 +154,7 @@ int root_dir_nosymlinks(int rootfd, const char *path, struct error **err) {
   if (fd < 0) {
     int e = errno;
     if (e == ELOOP)
-      return error_set(err, e, "mount destination \"%s\" must not be reached through a symlink", path);
+      return error_set(err, e, "mount destination \"%s\" must be mounted on ordinary directory, not reached through a symlink", path);
     if (e == ENOTDIR)
       return error_set(err, e, "mount destination \"%s\" is not a directory", path);
     return error_sys(err, e, "open \"%s\" in the container", path);
